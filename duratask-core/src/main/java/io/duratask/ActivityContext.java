@@ -1,0 +1,24 @@
+package io.duratask;
+
+import org.slf4j.Logger;
+
+/** What an activity knows about the call it is serving. */
+public interface ActivityContext {
+    /** The orchestration instance that scheduled this activity. */
+    String instanceId();
+
+    long executionId();
+
+    /** Event id of the {@code ActivityScheduled} event: unique per instance execution. */
+    long scheduledId();
+
+    String activityName();
+
+    /** How many times this work item has been handed to a worker, including this time (1 on the first). */
+    int attempt();
+
+    /** True once the runtime is shutting down and would like the activity to stop early. */
+    boolean isCancelled();
+
+    Logger logger();
+}

@@ -1,0 +1,17 @@
+package io.duratask;
+
+/** Where an orchestration instance is in its life. */
+public enum RuntimeStatus {
+    /** Created, first turn not yet run. */
+    PENDING,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    TERMINATED,
+    SUSPENDED;
+
+    /** True for states that no message can change any more. */
+    public boolean isTerminal() {
+        return this == COMPLETED || this == FAILED || this == TERMINATED;
+    }
+}

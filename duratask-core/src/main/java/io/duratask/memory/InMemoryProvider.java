@@ -1,0 +1,513 @@
+package io.duratask.memory;
+
+import io.duratask.InstanceExistsException;
+import io.duratask.InstanceNotFoundException;
+import io.duratask.RuntimeStatus;
+import io.duratask.history.HistoryEvent;
+import io.duratask.history.HistoryEvent.OrchestrationStarted;
+import io.duratask.spi.ActivityWorkItem;
+import io.duratask.spi.InstanceInfo;
+import io.duratask.spi.InstancePage;
+import io.duratask.spi.InstanceQuery;
+import io.duratask.spi.InstanceUpdate;
+import io.duratask.spi.LockLostException;
+import io.duratask.spi.OrchestrationItem;
+import io.duratask.spi.OrchestratorMessage;
+import io.duratask.spi.Provider;
+import io.duratask.spi.ProviderException;
+import io.duratask.spi.QueueDepths;
+import io.duratask.spi.TurnCommit;
+import io.duratask.spi.WorkItemLease;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link Provider} in memory: the reference implementation of the SPI's semantics and the fastest
+ * store for tests and benchmarks. Nothing survives the process. One lock guards all state; every
+ * operation holds it briefly.
+ */
+public final class InMemoryProvider implements Provider {
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Instance> instances = new HashMap<>();
+    /** Instances that have at least one visible message, in the order they became ready. */
+    private final LinkedHashSet<String> ready = new LinkedHashSet<>();
+    private final PriorityQueue<Message> delayed = new PriorityQueue<>(Comparator.comparing((Message m) -> m.visibleAt)
+            .thenComparingLong(m -> m.seq));
+    private final ArrayDeque<WorkEntry> workQueue = new ArrayDeque<>();
+    private final PriorityQueue<WorkEntry> delayedWork = new PriorityQueue<>(Comparator.comparing((WorkEntry w) -> w.visibleAt));
+    private final Map<Long, WorkEntry> leasedWork = new HashMap<>();
+    private long seq;
+    private boolean closed;
+
+    private static final class Instance {
+        final String id;
+        InstanceInfo info;
+        final List<List<HistoryEvent>> executions = new ArrayList<>();
+        final List<Message> messages = new ArrayList<>();
+        String lockToken;
+        Instant lockedUntil;
+
+        Instance(String id) {
+            this.id = id;
+        }
+
+        List<HistoryEvent> history(long executionId) {
+            while (executions.size() < executionId) {
+                executions.add(new ArrayList<>());
+            }
+            return executions.get((int) executionId - 1);
+        }
+
+        boolean locked(Instant now) {
+            return lockToken != null && lockedUntil.isAfter(now);
+        }
+    }
+
+    private static final class Message {
+        final long seq;
+        final OrchestratorMessage message;
+        Instant visibleAt;
+        int dequeueCount;
+
+        Message(long seq, OrchestratorMessage message, Instant visibleAt) {
+            this.seq = seq;
+            this.message = message;
+            this.visibleAt = visibleAt;
+        }
+    }
+
+    private static final class WorkEntry {
+        final long id;
+        final ActivityWorkItem item;
+        Instant visibleAt;
+        String lockToken;
+        Instant lockedUntil;
+        int dequeueCount;
+
+        WorkEntry(long id, ActivityWorkItem item, Instant visibleAt) {
+            this.id = id;
+            this.item = item;
+            this.visibleAt = visibleAt;
+        }
+    }
+
+    public InMemoryProvider() {
+        this(Clock.systemUTC());
+    }
+
+    public InMemoryProvider(Clock clock) {
+        this.clock = clock;
+    }
+
+    // ---- orchestrator queue -------------------------------------------------------------------------
+
+    @Override
+    public Optional<OrchestrationItem> fetchOrchestrationItem(Duration lockTimeout) {
+        lock.lock();
+        try {
+            checkOpen();
+            Instant now = clock.instant();
+            promoteDueMessages(now);
+            Iterator<String> it = ready.iterator();
+            while (it.hasNext()) {
+                Instance inst = instances.get(it.next());
+                if (inst.locked(now)) {
+                    continue;
+                }
+                List<OrchestratorMessage> visible = new ArrayList<>();
+                List<Message> taken = new ArrayList<>();
+                int maxDequeue = 0;
+                for (Message m : inst.messages) {
+                    if (!m.visibleAt.isAfter(now)) {
+                        m.dequeueCount++;
+                        maxDequeue = Math.max(maxDequeue, m.dequeueCount);
+                        visible.add(m.message);
+                        taken.add(m);
+                    }
+                }
+                it.remove();
+                if (visible.isEmpty()) {
+                    continue;
+                }
+                inst.lockToken = UUID.randomUUID().toString();
+                inst.lockedUntil = now.plus(lockTimeout);
+                long execution = inst.info == null ? 1 : inst.info.executionId();
+                return Optional.of(new OrchestrationItem(inst.id, inst.info, execution, inst.history(execution).size(),
+                        visible, maxDequeue, inst.lockToken, taken));
+            }
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+        lock.lock();
+        try {
+            checkOpen();
+            Instant now = clock.instant();
+            Instance inst = lockedInstance(item, now);
+            inst.history(commit.executionId()).addAll(commit.newEvents());
+            for (ActivityWorkItem w : commit.workItems()) {
+                workQueue.add(new WorkEntry(++seq, w, now));
+            }
+            inst.messages.removeAll((List<Message>) item.receipt());
+            InstanceUpdate u = commit.update();
+            Instant created = inst.info == null ? now : inst.info.createdAt();
+            String parent = inst.info == null ? null : inst.info.parentInstanceId();
+            inst.info = new InstanceInfo(inst.id, u.name(), u.version(), u.executionId(), u.status(), u.input(), u.output(),
+                    u.failure(), u.customStatus(), parent, created, now);
+            inst.history(u.executionId());
+            inst.lockToken = null;
+            inst.lockedUntil = null;
+            for (OrchestratorMessage m : commit.messages()) {
+                addMessage(instanceFor(m, now), m, now);
+            }
+            markReadyIfVisible(inst, now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void abandonOrchestrationItem(OrchestrationItem item, Duration delay) {
+        lock.lock();
+        try {
+            checkOpen();
+            Instant now = clock.instant();
+            Instance inst = lockedInstance(item, now);
+            inst.lockToken = null;
+            inst.lockedUntil = null;
+            Instant visibleAt = now.plus(delay);
+            for (Message m : (List<Message>) item.receipt()) {
+                if (delay.isZero()) {
+                    continue;
+                }
+                m.visibleAt = visibleAt;
+                delayed.add(m);
+            }
+            markReadyIfVisible(inst, now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean renewOrchestrationLock(OrchestrationItem item, Duration lockTimeout) {
+        lock.lock();
+        try {
+            Instance inst = instances.get(item.instanceId());
+            Instant now = clock.instant();
+            if (inst == null || !item.lockToken().equals(inst.lockToken) || !inst.lockedUntil.isAfter(now)) {
+                return false;
+            }
+            inst.lockedUntil = now.plus(lockTimeout);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<HistoryEvent> readHistory(String instanceId, long executionId) {
+        lock.lock();
+        try {
+            Instance inst = instances.get(instanceId);
+            if (inst == null) {
+                return List.of();
+            }
+            long execution = executionId == 0 ? (inst.info == null ? 1 : inst.info.executionId()) : executionId;
+            if (execution < 1 || execution > inst.executions.size()) {
+                return List.of();
+            }
+            return List.copyOf(inst.executions.get((int) execution - 1));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- worker queue -------------------------------------------------------------------------------
+
+    @Override
+    public Optional<WorkItemLease> fetchWorkItem(Duration lockTimeout) {
+        lock.lock();
+        try {
+            checkOpen();
+            Instant now = clock.instant();
+            while (!delayedWork.isEmpty() && !delayedWork.peek().visibleAt.isAfter(now)) {
+                workQueue.add(delayedWork.poll());
+            }
+            reclaimExpiredLeases(now);
+            WorkEntry w = workQueue.poll();
+            if (w == null) {
+                return Optional.empty();
+            }
+            w.dequeueCount++;
+            w.lockToken = UUID.randomUUID().toString();
+            w.lockedUntil = now.plus(lockTimeout);
+            leasedWork.put(w.id, w);
+            return Optional.of(new WorkItemLease(w.item, w.lockToken, w.dequeueCount, w.id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void reclaimExpiredLeases(Instant now) {
+        if (leasedWork.isEmpty()) {
+            return;
+        }
+        Iterator<WorkEntry> it = leasedWork.values().iterator();
+        while (it.hasNext()) {
+            WorkEntry w = it.next();
+            if (!w.lockedUntil.isAfter(now)) {
+                it.remove();
+                w.lockToken = null;
+                workQueue.add(w);
+            }
+        }
+    }
+
+    @Override
+    public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
+        lock.lock();
+        try {
+            checkOpen();
+            Instant now = clock.instant();
+            WorkEntry w = leasedWork.get((Long) lease.receipt());
+            if (w == null || !lease.lockToken().equals(w.lockToken) || !w.lockedUntil.isAfter(now)) {
+                throw new LockLostException("work item " + lease.item().name() + " of " + lease.item().instanceId());
+            }
+            leasedWork.remove(w.id);
+            Instance inst = instances.get(completion.instanceId());
+            if (inst != null) {
+                addMessage(inst, completion, now);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void abandonWorkItem(WorkItemLease lease, Duration delay) {
+        lock.lock();
+        try {
+            checkOpen();
+            WorkEntry w = leasedWork.remove((Long) lease.receipt());
+            if (w == null || !lease.lockToken().equals(w.lockToken)) {
+                return;
+            }
+            w.lockToken = null;
+            w.visibleAt = clock.instant().plus(delay);
+            delayedWork.add(w);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean renewWorkItemLock(WorkItemLease lease, Duration lockTimeout) {
+        lock.lock();
+        try {
+            WorkEntry w = leasedWork.get((Long) lease.receipt());
+            Instant now = clock.instant();
+            if (w == null || !lease.lockToken().equals(w.lockToken) || !w.lockedUntil.isAfter(now)) {
+                return false;
+            }
+            w.lockedUntil = now.plus(lockTimeout);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- client -------------------------------------------------------------------------------------
+
+    @Override
+    public void createInstance(OrchestratorMessage startMessage) {
+        if (!(startMessage.event() instanceof OrchestrationStarted s)) {
+            throw new IllegalArgumentException("createInstance needs an OrchestrationStarted message");
+        }
+        lock.lock();
+        try {
+            checkOpen();
+            if (instances.containsKey(startMessage.instanceId())) {
+                throw new InstanceExistsException(startMessage.instanceId());
+            }
+            Instant now = clock.instant();
+            Instance inst = new Instance(startMessage.instanceId());
+            inst.info = pendingInfo(inst.id, s, now);
+            instances.put(inst.id, inst);
+            addMessage(inst, startMessage, now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void enqueue(OrchestratorMessage message) {
+        lock.lock();
+        try {
+            checkOpen();
+            Instance inst = instances.get(message.instanceId());
+            if (inst == null) {
+                throw new InstanceNotFoundException(message.instanceId());
+            }
+            addMessage(inst, message, clock.instant());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- management ---------------------------------------------------------------------------------
+
+    @Override
+    public Optional<InstanceInfo> getInstance(String instanceId) {
+        lock.lock();
+        try {
+            Instance inst = instances.get(instanceId);
+            return inst == null ? Optional.empty() : Optional.ofNullable(inst.info);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public InstancePage listInstances(InstanceQuery query) {
+        List<InstanceInfo> all = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Instance inst : instances.values()) {
+                if (inst.info != null && query.matches(inst.info)) {
+                    all.add(inst.info);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        all.sort(Comparator.comparing(InstanceInfo::createdAt).thenComparing(InstanceInfo::instanceId));
+        int from = 0;
+        if (query.continuationToken() != null) {
+            String after = query.continuationToken();
+            while (from < all.size() && keyOf(all.get(from)).compareTo(after) <= 0) {
+                from++;
+            }
+        }
+        int to = Math.min(all.size(), from + query.pageSize());
+        List<InstanceInfo> page = List.copyOf(all.subList(from, to));
+        return new InstancePage(page, to < all.size() ? keyOf(page.get(page.size() - 1)) : null);
+    }
+
+    private static String keyOf(InstanceInfo i) {
+        return String.format("%020d|%s", i.createdAt().toEpochMilli() * 1_000_000L + i.createdAt().getNano() % 1_000_000,
+                i.instanceId());
+    }
+
+    @Override
+    public QueueDepths queueDepths() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            long visible = 0;
+            long later = 0;
+            for (Instance inst : instances.values()) {
+                for (Message m : inst.messages) {
+                    if (m.visibleAt.isAfter(now)) {
+                        later++;
+                    } else {
+                        visible++;
+                    }
+                }
+            }
+            return new QueueDepths(visible, later, workQueue.size() + delayedWork.size() + leasedWork.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- internals ----------------------------------------------------------------------------------
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ProviderException("in-memory provider is closed", false);
+        }
+    }
+
+    private Instance lockedInstance(OrchestrationItem item, Instant now) {
+        Instance inst = instances.get(item.instanceId());
+        if (inst == null || !item.lockToken().equals(inst.lockToken) || !inst.lockedUntil.isAfter(now)) {
+            throw new LockLostException("instance " + item.instanceId());
+        }
+        return inst;
+    }
+
+    private Instance instanceFor(OrchestratorMessage m, Instant now) {
+        Instance inst = instances.get(m.instanceId());
+        if (inst == null) {
+            inst = new Instance(m.instanceId());
+            if (m.event() instanceof OrchestrationStarted s) {
+                inst.info = pendingInfo(inst.id, s, now);
+            }
+            instances.put(inst.id, inst);
+        }
+        return inst;
+    }
+
+    private static InstanceInfo pendingInfo(String id, OrchestrationStarted s, Instant now) {
+        return new InstanceInfo(id, s.name(), s.version(), 1, RuntimeStatus.PENDING, s.input(), null, null, null,
+                s.parent() == null ? null : s.parent().instanceId(), now, now);
+    }
+
+    private void addMessage(Instance inst, OrchestratorMessage m, Instant now) {
+        Instant visibleAt = m.visibleAt() == null ? now : m.visibleAt();
+        Message msg = new Message(++seq, m, visibleAt);
+        inst.messages.add(msg);
+        if (visibleAt.isAfter(now)) {
+            delayed.add(msg);
+        } else {
+            ready.add(inst.id); // a locked instance stays listed and is skipped until its lock ends
+        }
+    }
+
+    private void promoteDueMessages(Instant now) {
+        while (!delayed.isEmpty() && !delayed.peek().visibleAt.isAfter(now)) {
+            Message m = delayed.poll();
+            ready.add(m.message.instanceId());
+        }
+    }
+
+    private void markReadyIfVisible(Instance inst, Instant now) {
+        for (Message m : inst.messages) {
+            if (!m.visibleAt.isAfter(now)) {
+                ready.add(inst.id);
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.duratask.replay;
+
+/** Unwinds orchestration code after {@code continueAsNew}; an Error so user catch blocks let it pass. */
+final class ContinueAsNewSignal extends Error {
+    final String input;
+
+    ContinueAsNewSignal(String input) {
+        super("continue-as-new", null, false, false);
+        this.input = input;
+    }
+}

@@ -1,0 +1,35 @@
+package io.duratask.replay;
+
+/** Finds the line of user code that made a context call, for nondeterminism messages. */
+final class SourceLocation {
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    private SourceLocation() {}
+
+    /** The first frame on the current thread outside Duratask's engine and API. */
+    static String caller() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !isInternal(f.getClassName()))
+                .findFirst()
+                .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
+                .orElse(null));
+    }
+
+    /** Same, over a captured stack (of the parked code thread). */
+    static String of(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            if (!isInternal(f.getClassName())) {
+                return f.toString();
+            }
+        }
+        return null;
+    }
+
+    private static boolean isInternal(String className) {
+        return className.startsWith("io.duratask.replay.")
+                || className.equals("io.duratask.OrchestrationContext")
+                || className.equals("io.duratask.Selected")
+                || className.startsWith("java.")
+                || className.startsWith("jdk.");
+    }
+}

@@ -1,0 +1,144 @@
+package io.duratask.runtime;
+
+import io.duratask.ActivityContext;
+import io.duratask.FailureDetails;
+import io.duratask.PayloadException;
+import io.duratask.Registry;
+import io.duratask.Registry.ActivityDefinition;
+import io.duratask.RuntimeOptions;
+import io.duratask.UnknownNameException;
+import io.duratask.history.HistoryEvent;
+import io.duratask.history.HistoryEvent.ActivityCompleted;
+import io.duratask.history.HistoryEvent.ActivityFailed;
+import io.duratask.spi.ActivityWorkItem;
+import io.duratask.spi.LockLostException;
+import io.duratask.spi.OrchestratorMessage;
+import io.duratask.spi.Provider;
+import io.duratask.spi.WorkItemLease;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** Runs activities: fetch a work item, run it on this virtual thread, complete it with its result. */
+final class ActivityDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(ActivityDispatcher.class);
+
+    private final Provider provider;
+    private final Registry registry;
+    private final RuntimeOptions options;
+    private final Wakeups wakeups;
+    private final LockRenewer renewer;
+    private final WorkerLoop<WorkItemLease> loop;
+    private volatile boolean stopping;
+
+    ActivityDispatcher(Provider provider, Registry registry, RuntimeOptions options, Wakeups wakeups) {
+        this.provider = provider;
+        this.registry = registry;
+        this.options = options;
+        this.wakeups = wakeups;
+        this.renewer = new LockRenewer(options.lockTimeout());
+        this.loop = new WorkerLoop<>("duratask-activity", options.activityConcurrency(),
+                () -> provider.fetchWorkItem(options.lockTimeout()), this::run, wakeups.activities(),
+                options.idlePollInterval());
+    }
+
+    void start() {
+        loop.start();
+    }
+
+    boolean stop(Duration timeout) {
+        stopping = true;
+        boolean clean = loop.stop(timeout);
+        renewer.stop();
+        return clean;
+    }
+
+    private void run(WorkItemLease lease) {
+        ActivityWorkItem item = lease.item();
+        MDC.put("instanceId", item.instanceId());
+        MDC.put("activity", item.name());
+        renewer.hold(lease, () -> provider.renewWorkItemLock(lease, options.lockTimeout()));
+        try {
+            HistoryEvent outcome = execute(lease);
+            provider.completeWorkItem(lease, OrchestratorMessage.of(item.instanceId(), item.executionId(), outcome));
+            wakeups.orchestrations().signal();
+        } catch (LockLostException e) {
+            log.warn("activity {} of {}: {}; another worker will run it", item.name(), item.instanceId(), e.getMessage());
+        } finally {
+            renewer.release(lease);
+            MDC.remove("instanceId");
+            MDC.remove("activity");
+        }
+    }
+
+    private HistoryEvent execute(WorkItemLease lease) {
+        ActivityWorkItem item = lease.item();
+        Optional<ActivityDefinition> def = registry.activity(item.name());
+        if (def.isEmpty()) {
+            UnknownNameException e = new UnknownNameException("activity", item.name(), registry.activityNames());
+            log.error("instance {}: {}", item.instanceId(), e.getMessage());
+            return new ActivityFailed(0, null, item.scheduledId(), FailureDetails.nonRetryable(e));
+        }
+        Object input;
+        try {
+            input = options.payloadCodec().decode(item.input(), def.get().inputType());
+        } catch (PayloadException e) {
+            PayloadException named = new PayloadException("input of activity '" + item.name() + "': " + e.getMessage(), e);
+            return new ActivityFailed(0, null, item.scheduledId(), FailureDetails.nonRetryable(named));
+        }
+        try {
+            Object result = def.get().code().run(new Ctx(lease), input);
+            return new ActivityCompleted(0, null, item.scheduledId(), options.payloadCodec().encode(result));
+        } catch (Throwable t) {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return new ActivityFailed(0, null, item.scheduledId(), FailureDetails.of(t));
+        }
+    }
+
+    private final class Ctx implements ActivityContext {
+        private final WorkItemLease lease;
+
+        Ctx(WorkItemLease lease) {
+            this.lease = lease;
+        }
+
+        @Override
+        public String instanceId() {
+            return lease.item().instanceId();
+        }
+
+        @Override
+        public long executionId() {
+            return lease.item().executionId();
+        }
+
+        @Override
+        public long scheduledId() {
+            return lease.item().scheduledId();
+        }
+
+        @Override
+        public String activityName() {
+            return lease.item().name();
+        }
+
+        @Override
+        public int attempt() {
+            return lease.dequeueCount();
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return stopping;
+        }
+
+        @Override
+        public Logger logger() {
+            return LoggerFactory.getLogger("io.duratask.activity." + lease.item().name());
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.duratask.runtime;
+
+import io.duratask.InstanceNotFoundException;
+import io.duratask.PayloadCodec;
+import io.duratask.Registry;
+import io.duratask.UnknownNameException;
+import io.duratask.WaitTimeoutException;
+import io.duratask.client.DurableClient;
+import io.duratask.client.OrchestrationStatus;
+import io.duratask.history.HistoryEvent;
+import io.duratask.history.HistoryEvent.EventRaised;
+import io.duratask.history.HistoryEvent.OrchestrationStarted;
+import io.duratask.spi.InstanceInfo;
+import io.duratask.spi.InstancePage;
+import io.duratask.spi.InstanceQuery;
+import io.duratask.spi.OrchestratorMessage;
+import io.duratask.spi.Provider;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@link DurableClient} over a provider. When it belongs to a runtime it checks names against the
+ * registry and wakes the runtime's dispatchers at once; standalone it polls.
+ */
+public final class LocalClient implements DurableClient {
+    private static final Duration MAX_POLL = Duration.ofMillis(200);
+
+    private final Provider provider;
+    private final Registry registry;
+    private final PayloadCodec codec;
+    private final Runnable onEnqueue;
+    private final CompletionWaiters waiters;
+
+    LocalClient(Provider provider, Registry registry, PayloadCodec codec, Runnable onEnqueue, CompletionWaiters waiters) {
+        this.provider = provider;
+        this.registry = registry;
+        this.codec = codec;
+        this.onEnqueue = onEnqueue;
+        this.waiters = waiters;
+    }
+
+    /** A client with no runtime in this process: no registry checks, waits poll the store. */
+    public static DurableClient standalone(Provider provider, PayloadCodec codec) {
+        return new LocalClient(provider, null, codec, () -> { }, new CompletionWaiters());
+    }
+
+    @Override
+    public String startOrchestration(String name, Object input) {
+        return startOrchestration(UUID.randomUUID().toString(), name, "", input);
+    }
+
+    @Override
+    public String startOrchestration(String instanceId, String name, Object input) {
+        return startOrchestration(instanceId, name, "", input);
+    }
+
+    @Override
+    public String startOrchestration(String instanceId, String name, String version, Object input) {
+        requireId(instanceId);
+        Objects.requireNonNull(name, "orchestration name");
+        String resolvedVersion = version == null ? "" : version;
+        if (registry != null) {
+            String what = resolvedVersion.isEmpty() ? name : name + "' version '" + resolvedVersion;
+            resolvedVersion = registry.orchestration(name, resolvedVersion)
+                    .orElseThrow(() -> new UnknownNameException("orchestration", what, registry.orchestrationNames()))
+                    .version();
+        }
+        String json = codec.encode(input);
+        provider.createInstance(OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION,
+                new OrchestrationStarted(0, null, name, resolvedVersion, json, null, null)));
+        onEnqueue.run();
+        return instanceId;
+    }
+
+    @Override
+    public void raiseEvent(String instanceId, String eventName, Object data) {
+        requireId(instanceId);
+        Objects.requireNonNull(eventName, "eventName");
+        provider.enqueue(OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION,
+                new EventRaised(0, null, eventName, codec.encode(data))));
+        onEnqueue.run();
+    }
+
+    @Override
+    public Optional<OrchestrationStatus> getStatus(String instanceId) {
+        return provider.getInstance(instanceId).map(i -> new OrchestrationStatus(i, codec));
+    }
+
+    @Override
+    public OrchestrationStatus waitForCompletion(String instanceId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            CompletableFuture<Void> changed = waiters.register(instanceId);
+            try {
+                InstanceInfo info = provider.getInstance(instanceId)
+                        .orElseThrow(() -> new InstanceNotFoundException(instanceId));
+                if (info.status().isTerminal()) {
+                    return new OrchestrationStatus(info, codec);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new WaitTimeoutException(instanceId, timeout);
+                }
+                changed.get(Math.min(left, MAX_POLL.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // poll again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WaitTimeoutException(instanceId, timeout);
+            } finally {
+                waiters.unregister(instanceId, changed);
+            }
+        }
+    }
+
+    @Override
+    public InstancePage listInstances(InstanceQuery query) {
+        return provider.listInstances(query);
+    }
+
+    @Override
+    public List<HistoryEvent> getHistory(String instanceId) {
+        return getHistory(instanceId, 0);
+    }
+
+    @Override
+    public List<HistoryEvent> getHistory(String instanceId, long executionId) {
+        if (provider.getInstance(instanceId).isEmpty()) {
+            throw new InstanceNotFoundException(instanceId);
+        }
+        return provider.readHistory(instanceId, executionId);
+    }
+
+    private static void requireId(String instanceId) {
+        if (instanceId == null || instanceId.isBlank()) {
+            throw new IllegalArgumentException("instance id must not be blank");
+        }
+    }
+}

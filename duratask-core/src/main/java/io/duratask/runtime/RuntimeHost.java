@@ -1,0 +1,55 @@
+package io.duratask.runtime;
+
+import io.duratask.Registry;
+import io.duratask.RuntimeOptions;
+import io.duratask.client.DurableClient;
+import io.duratask.spi.Provider;
+import java.time.Duration;
+
+/** The parts of a running runtime, wired together; {@link io.duratask.DurableRuntime} is its public face. */
+public final class RuntimeHost {
+    private final Provider provider;
+    private final Wakeups wakeups;
+    private final OrchestrationDispatcher orchestrations;
+    private final ActivityDispatcher activities;
+    private final LocalClient client;
+
+    public RuntimeHost(Provider provider, Registry registry, RuntimeOptions options) {
+        this.provider = provider;
+        this.wakeups = new Wakeups(options.orchestrationConcurrency(), options.activityConcurrency(), options.clock());
+        CompletionWaiters waiters = new CompletionWaiters();
+        this.orchestrations = new OrchestrationDispatcher(provider, registry, options, wakeups, waiters);
+        this.activities = new ActivityDispatcher(provider, registry, options, wakeups);
+        this.client = new LocalClient(provider, registry, options.payloadCodec(),
+                () -> wakeups.orchestrations().signal(), waiters);
+    }
+
+    public void start() {
+        orchestrations.start();
+        activities.start();
+    }
+
+    public DurableClient client() {
+        return client;
+    }
+
+    public Provider provider() {
+        return provider;
+    }
+
+    /** Cache hits and misses so far (for tests and metrics). */
+    public long[] cacheStats() {
+        ExecutionCache c = orchestrations.cache();
+        return new long[] {c.hits(), c.misses()};
+    }
+
+    /** Stops both dispatchers, waiting up to {@code timeout} for work in progress. */
+    public boolean stop(Duration timeout) {
+        long start = System.nanoTime();
+        boolean a = activities.stop(timeout);
+        Duration left = timeout.minusNanos(System.nanoTime() - start);
+        boolean o = orchestrations.stop(left.isNegative() ? Duration.ZERO : left);
+        wakeups.stop();
+        return a && o;
+    }
+}

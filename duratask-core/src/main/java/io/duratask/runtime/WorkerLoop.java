@@ -1,0 +1,106 @@
+package io.duratask.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * N virtual threads that each fetch one item, process it and fetch again; idle ones sleep on a
+ * {@link WakeSignal} (at most the idle poll interval). Used by both dispatchers.
+ */
+final class WorkerLoop<T> {
+    private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+
+    private final String name;
+    private final int workers;
+    private final Supplier<Optional<T>> fetch;
+    private final Consumer<T> process;
+    private final WakeSignal signal;
+    private final Duration idlePoll;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    WorkerLoop(String name, int workers, Supplier<Optional<T>> fetch, Consumer<T> process, WakeSignal signal,
+               Duration idlePoll) {
+        this.name = name;
+        this.workers = workers;
+        this.fetch = fetch;
+        this.process = process;
+        this.signal = signal;
+        this.idlePoll = idlePoll;
+    }
+
+    void start() {
+        running = true;
+        for (int i = 0; i < workers; i++) {
+            threads.add(Thread.ofVirtual().name(name + "-" + i).start(this::run));
+        }
+    }
+
+    private void run() {
+        long failures = 0;
+        while (running) {
+            try {
+                Optional<T> item = fetch.get();
+                if (item.isEmpty()) {
+                    signal.await(idlePoll);
+                    continue;
+                }
+                signal.signal(); // more may be waiting: let another worker look
+                process.accept(item.get());
+                failures = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                failures++;
+                log.warn("{}: {} (retrying)", name, e.toString(), failures == 1 ? e : null);
+                sleepQuietly(Math.min(1000, 10L << Math.min(failures, 6)));
+            }
+        }
+    }
+
+    /** Stops fetching; waits up to {@code timeout} for items in progress. True if all finished. */
+    boolean stop(Duration timeout) {
+        running = false;
+        signal.signalAll();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean all = true;
+        for (Thread t : threads) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    all = false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        if (!all) {
+            threads.forEach(Thread::interrupt);
+        }
+        return all;
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.duratask.spi;
+
+import io.duratask.history.HistoryEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable storage for histories, instance metadata and the two queues (orchestrator messages and
+ * activity work items). A runtime turns orchestration code into {@link TurnCommit}s; the provider
+ * stores each one atomically.
+ *
+ * <p>The model is peek-lock: a fetch locks an instance (or a work item) for a lease time; the commit
+ * or completion names the lock and is rejected with {@link LockLostException} if the lock expired and
+ * somebody else took it. Unfinished locks simply expire, so a crashed worker's work is redone.
+ *
+ * <p>Implementations are thread-safe. Every method may throw {@link ProviderException}.
+ */
+public interface Provider extends AutoCloseable {
+
+    // ---- orchestrator queue -------------------------------------------------------------------
+
+    /**
+     * Locks one instance that has visible messages and is not locked, and returns it with those
+     * messages. Returns empty at once when there is none (never blocks waiting for work).
+     */
+    Optional<OrchestrationItem> fetchOrchestrationItem(Duration lockTimeout);
+
+    /**
+     * In one atomic step: check the lock, append {@code commit.newEvents()} to the execution's history,
+     * enqueue the work items and messages (creating instances for start messages to unknown ids),
+     * write the instance metadata, delete the item's fetched messages, release the lock.
+     *
+     * @throws LockLostException if the lock is no longer held; nothing is applied
+     */
+    void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit);
+
+    /** Releases the lock without consuming the messages; they become visible again after {@code delay}. */
+    void abandonOrchestrationItem(OrchestrationItem item, Duration delay);
+
+    /** Extends the lock; false if it was lost. */
+    boolean renewOrchestrationLock(OrchestrationItem item, Duration lockTimeout);
+
+    /**
+     * The history of one execution, oldest first ({@code executionId} 0 means the current one); empty
+     * if the instance or execution does not exist.
+     */
+    List<HistoryEvent> readHistory(String instanceId, long executionId);
+
+    // ---- worker queue ------------------------------------------------------------------------------
+
+    /** Locks one visible work item; empty at once when there is none. */
+    Optional<WorkItemLease> fetchWorkItem(Duration lockTimeout);
+
+    /**
+     * In one atomic step: delete the work item and enqueue {@code completion} for its instance.
+     *
+     * @throws LockLostException if the lease expired and was taken; nothing is applied
+     */
+    void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion);
+
+    /** Releases the work item; it becomes visible again after {@code delay}. */
+    void abandonWorkItem(WorkItemLease lease, Duration delay);
+
+    /** Extends the lease; false if it was lost. */
+    boolean renewWorkItemLock(WorkItemLease lease, Duration lockTimeout);
+
+    // ---- client operations ----------------------------------------------------------------------
+
+    /**
+     * Creates an instance in state PENDING and enqueues its start message, atomically.
+     *
+     * @throws io.duratask.InstanceExistsException if an instance with that id exists
+     */
+    void createInstance(OrchestratorMessage startMessage);
+
+    /**
+     * Enqueues a message for an existing instance.
+     *
+     * @throws io.duratask.InstanceNotFoundException if the instance does not exist
+     */
+    void enqueue(OrchestratorMessage message);
+
+    // ---- management ------------------------------------------------------------------------------
+
+    Optional<InstanceInfo> getInstance(String instanceId);
+
+    InstancePage listInstances(InstanceQuery query);
+
+    QueueDepths queueDepths();
+
+    /** Releases resources. Idempotent. */
+    @Override
+    void close();
+}
