@@ -4,6 +4,11 @@ package io.duratask.replay;
 final class SourceLocation {
     private static final StackWalker WALKER = StackWalker.getInstance();
 
+    private static final java.util.Set<String> ENGINE_CLASSES = java.util.Set.of(
+            Execution.class.getName(), Context.class.getName(), EngineFuture.class.getName(),
+            CompletionFuture.class.getName(), SelectFuture.class.getName(), JoinFuture.class.getName(),
+            SourceLocation.class.getName(), Handoff.class.getName());
+
     private SourceLocation() {}
 
     /** The first frame on the current thread outside Duratask's engine and API. */
@@ -26,7 +31,9 @@ final class SourceLocation {
     }
 
     private static boolean isInternal(String className) {
-        return className.startsWith("io.duratask.replay.")
+        return ENGINE_CLASSES.contains(className)
+                || className.startsWith("io.duratask.replay.Execution$")
+                || className.startsWith("io.duratask.replay.Context$")
                 || className.equals("io.duratask.OrchestrationContext")
                 || className.equals("io.duratask.Selected")
                 || className.startsWith("java.")
