@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * N virtual threads that each fetch one item, process it and fetch again; idle ones sleep on a
- * {@link WakeSignal} (at most the idle poll interval). Used by both dispatchers.
+ * {@link WakeSignal}. One of them wakes every idle poll interval to look for work from other processes
+ * (and timers); a worker that finds work signals the next, so idle cost stays at one fetch per interval.
+ * Used by both dispatchers.
  */
 final class WorkerLoop<T> {
     private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
@@ -39,17 +41,19 @@ final class WorkerLoop<T> {
     void start() {
         running = true;
         for (int i = 0; i < workers; i++) {
-            threads.add(Thread.ofVirtual().name(name + "-" + i).start(this::run));
+            // worker 0 polls the store when idle; the others sleep until a signal (a found item cascades)
+            Duration idle = i == 0 ? idlePoll : idlePoll.multipliedBy(20);
+            threads.add(Thread.ofVirtual().name(name + "-" + i).start(() -> run(idle)));
         }
     }
 
-    private void run() {
+    private void run(Duration idle) {
         long failures = 0;
         while (running) {
             try {
                 Optional<T> item = fetch.get();
                 if (item.isEmpty()) {
-                    signal.await(idlePoll);
+                    signal.await(idle);
                     continue;
                 }
                 signal.signal(); // more may be waiting: let another worker look
