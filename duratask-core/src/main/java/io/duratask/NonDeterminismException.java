@@ -22,7 +22,7 @@ public class NonDeterminismException extends DurataskException {
     public NonDeterminismException(String instanceId, long executionId, long eventId, String expected, String actual,
                                    String sourceLocation) {
         super("[" + CODE + "] nondeterministic orchestration: instance '" + instanceId + "' execution " + executionId
-                + ", event " + eventId + ": history holds " + expected + " but the code did " + actual
+                + ", event " + eventId + ": history holds " + expected + " but the code " + actual
                 + (sourceLocation == null ? "" : " at " + sourceLocation)
                 + ". Running executions must replay the same calls in the same order with the same inputs;"
                 + " keep the old code path for instances started before the change.");

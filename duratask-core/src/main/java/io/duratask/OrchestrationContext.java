@@ -68,9 +68,10 @@ public interface OrchestrationContext {
 
     /**
      * Ends this execution and starts a new one of the same orchestration with {@code input} and an empty
-     * history; external events not yet consumed carry over. Does not return.
+     * history; external events not yet consumed carry over. Does not return normally; its return type
+     * lets code write {@code return ctx.continueAsNew(next);}.
      */
-    void continueAsNew(Object input);
+    <T> T continueAsNew(Object input);
 
     /** Completes with the first of {@code futures} to complete, in history order. */
     DurableFuture<Selected> select(DurableFuture<?>... futures);

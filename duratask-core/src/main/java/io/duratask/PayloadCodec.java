@@ -16,11 +16,12 @@ import java.util.Objects;
 public final class PayloadCodec {
     private final ObjectMapper mapper;
 
-    /** A codec with Duratask's default mapper (java.time support, ISO dates). */
+    /** A codec with Duratask's default mapper (java.time support, ISO-8601 instants and durations). */
     public PayloadCodec() {
         this(new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE));
     }
 

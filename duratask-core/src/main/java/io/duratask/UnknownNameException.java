@@ -9,7 +9,9 @@ public class UnknownNameException extends DurataskException {
     private final String name;
 
     public UnknownNameException(String kind, String name, Collection<String> known) {
-        super("no " + kind + " named '" + name + "' is registered (registered " + kind + "s: " + new TreeSet<>(known) + ")");
+        super("no " + kind + " named '" + name + "' is registered (registered "
+                + (kind.endsWith("y") ? kind.substring(0, kind.length() - 1) + "ies" : kind + "s") + ": "
+                + new TreeSet<>(known) + ")");
         this.kind = kind;
         this.name = name;
     }

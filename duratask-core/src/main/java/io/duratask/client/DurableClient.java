@@ -10,6 +10,14 @@ import java.util.Optional;
 /** Starts, signals and inspects orchestration instances. Thread-safe. */
 public interface DurableClient {
 
+    /**
+     * A client over {@code provider} with no runtime in this process (for tools and other services):
+     * no registry checks at start, and waits poll the store.
+     */
+    static DurableClient of(io.duratask.spi.Provider provider) {
+        return io.duratask.runtime.LocalClient.standalone(provider, new io.duratask.PayloadCodec());
+    }
+
     /** Starts {@code name} (latest version) under a new random instance id, which it returns. */
     String startOrchestration(String name, Object input);
 

@@ -11,13 +11,21 @@ import java.util.function.Function;
 final class CompletionFuture<T> extends EngineFuture<T> {
     private final Class<T> type;
     private final Function<FailureDetails, RuntimeException> failureFactory;
+    private final String description;
     private String json;
     private FailureDetails failure;
 
-    CompletionFuture(Execution owner, Class<T> type, Function<FailureDetails, RuntimeException> failureFactory) {
+    CompletionFuture(Execution owner, Class<T> type, Function<FailureDetails, RuntimeException> failureFactory,
+                     String description) {
         super(owner);
         this.type = type;
         this.failureFactory = failureFactory;
+        this.description = description;
+    }
+
+    @Override
+    public String toString() {
+        return description;
     }
 
     void succeed(String resultJson, long eventId) {

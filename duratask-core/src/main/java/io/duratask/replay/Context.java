@@ -69,12 +69,12 @@ final class Context implements OrchestrationContext {
         String json = ex.codec().encode(input);
         HistoryEvent e = ex.matchOrRecord(
                 h -> h instanceof ActivityScheduled a && a.name().equals(name) && ex.inputsMatch(a.input(), json),
-                "scheduleActivity(name=" + name + ", input=" + json + ")",
+                "called scheduleActivity(name=" + name + ", input=" + json + ")",
                 () -> new ActivityScheduled(0, null, name, json));
         long id = e.eventId();
         ex.addWorkItem(new ActivityWorkItem(ex.instanceId(), ex.executionId(), id, name, json));
         return ex.awaitCompletion(id, ActivityCompleted.class, new CompletionFuture<>(ex, resultType,
-                f -> new ActivityFailedException(name, id, f)));
+                f -> new ActivityFailedException(name, id, f), "activity '" + name + "' (event " + id + ")"));
     }
 
     @Override
@@ -85,12 +85,12 @@ final class Context implements OrchestrationContext {
         }
         Instant fireAt = ex.currentTime().plus(delay);
         HistoryEvent e = ex.matchOrRecord(h -> h instanceof TimerCreated,
-                "scheduleTimer(" + delay + ")", () -> new TimerCreated(0, null, fireAt));
+                "called scheduleTimer(" + delay + ")", () -> new TimerCreated(0, null, fireAt));
         TimerCreated t = (TimerCreated) e;
         ex.addMessage(new OrchestratorMessage(ex.instanceId(), ex.executionId(),
                 new TimerFired(0, null, t.eventId(), t.fireAt()), t.fireAt()));
         return ex.awaitCompletion(t.eventId(), TimerFired.class, new CompletionFuture<>(ex, Void.class,
-                f -> new IllegalStateException("timer failed: " + f)));
+                f -> new IllegalStateException("timer failed: " + f), "timer (event " + t.eventId() + ")"));
     }
 
     @Override
@@ -98,9 +98,9 @@ final class Context implements OrchestrationContext {
         ex.checkCodeThread();
         Objects.requireNonNull(name, "event name");
         ex.matchOrRecord(h -> h instanceof EventSubscribed s && s.name().equals(name),
-                "waitForEvent(name=" + name + ")", () -> new EventSubscribed(0, null, name));
+                "called waitForEvent(name=" + name + ")", () -> new EventSubscribed(0, null, name));
         CompletionFuture<T> future = new CompletionFuture<>(ex, dataType,
-                f -> new IllegalStateException("event wait failed: " + f));
+                f -> new IllegalStateException("event wait failed: " + f), "event '" + name + "'");
         ex.subscribe(name, future);
         return future;
     }
@@ -124,7 +124,7 @@ final class Context implements OrchestrationContext {
         HistoryEvent e = ex.matchOrRecord(
                 h -> h instanceof SubOrchestrationScheduled s && s.name().equals(name)
                         && (explicitId == null || explicitId.equals(s.instanceId())) && ex.inputsMatch(s.input(), json),
-                "scheduleSubOrchestration(name=" + name + (explicitId == null ? "" : ", instanceId=" + explicitId)
+                "called scheduleSubOrchestration(name=" + name + (explicitId == null ? "" : ", instanceId=" + explicitId)
                         + ", input=" + json + ")",
                 () -> new SubOrchestrationScheduled(0, null, name,
                         explicitId != null ? explicitId : childId(ex.historySize() + 1), json));
@@ -133,7 +133,8 @@ final class Context implements OrchestrationContext {
                 new OrchestrationStarted(0, null, name, "", json,
                         new ParentInstance(ex.instanceId(), ex.executionId(), s.eventId()), null)));
         return ex.awaitCompletion(s.eventId(), SubOrchestrationCompleted.class, new CompletionFuture<>(ex, resultType,
-                f -> new SubOrchestrationFailedException(name, s.instanceId(), f)));
+                f -> new SubOrchestrationFailedException(name, s.instanceId(), f),
+                "sub-orchestration '" + name + "' (event " + s.eventId() + ")"));
     }
 
     /** Generated child ids include the execution, so they stay unique across continue-as-new. */
@@ -159,7 +160,7 @@ final class Context implements OrchestrationContext {
         HistoryEvent e = ex.matchOrRecord(
                 h -> h instanceof OrchestrationChained c && c.name().equals(name)
                         && (explicitId == null || explicitId.equals(c.instanceId())) && ex.inputsMatch(c.input(), json),
-                "startOrchestration(name=" + name + ", input=" + json + ")",
+                "called startOrchestration(name=" + name + ", input=" + json + ")",
                 () -> new OrchestrationChained(0, null, name,
                         explicitId != null ? explicitId : childId(ex.historySize() + 1), json));
         OrchestrationChained c = (OrchestrationChained) e;
@@ -169,7 +170,7 @@ final class Context implements OrchestrationContext {
     }
 
     @Override
-    public void continueAsNew(Object input) {
+    public <T> T continueAsNew(Object input) {
         ex.checkCodeThread();
         throw new ContinueAsNewSignal(ex.codec().encode(input));
     }
@@ -233,7 +234,7 @@ final class Context implements OrchestrationContext {
     private String record(String kind, Supplier<String> value) {
         ex.checkCodeThread();
         HistoryEvent e = ex.matchOrRecord(h -> h instanceof SideEffectRecorded s && s.kind().equals(kind),
-                "record side effect '" + kind + "'", () -> new SideEffectRecorded(0, null, kind, value.get()));
+                "recorded side effect '" + kind + "'", () -> new SideEffectRecorded(0, null, kind, value.get()));
         return ((SideEffectRecorded) e).value();
     }
 
@@ -241,7 +242,7 @@ final class Context implements OrchestrationContext {
     public void setCustomStatus(Object status) {
         ex.checkCodeThread();
         String json = ex.codec().encode(status);
-        ex.matchOrRecord(h -> h instanceof CustomStatusSet, "setCustomStatus(" + json + ")",
+        ex.matchOrRecord(h -> h instanceof CustomStatusSet, "called setCustomStatus(" + json + ")",
                 () -> new CustomStatusSet(0, null, json));
         ex.customStatus(json);
     }

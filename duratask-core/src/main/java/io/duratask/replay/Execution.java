@@ -50,6 +50,8 @@ import java.util.function.Predicate;
  * <p>Not thread-safe: one driver at a time (the runtime's instance lock guarantees it).
  */
 public final class Execution {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Execution.class);
+
     private final String instanceId;
     private final long executionId;
     private final OrchestrationDefinition definition;
@@ -119,7 +121,7 @@ public final class Execution {
             }
             if (!isEnded() && nondeterminism == null && cursor < history.size()) {
                 HistoryEvent e = history.get(cursor);
-                nondeterminism(e.eventId(), describe(e), "nothing more", null);
+                nondeterminism(e.eventId(), describe(e), "made no further call", null);
             }
         } finally {
             replaying = false;
@@ -140,13 +142,10 @@ public final class Execution {
         }
         for (HistoryEvent message : incoming) {
             if (isEnded()) {
-                break;
+                afterEnd(message);
+            } else if (accepts(message)) {
+                deliver(recordNew(message));
             }
-            if (!accepts(message)) {
-                continue;
-            }
-            HistoryEvent e = recordNew(message);
-            deliver(e);
         }
         if (nondeterminism != null && status == RuntimeStatus.RUNNING) {
             end(RuntimeStatus.FAILED, null, FailureDetails.nonRetryable(nondeterminism));
@@ -222,6 +221,18 @@ public final class Execution {
         };
     }
 
+    /**
+     * A message fetched with the one that ended the execution: after continue-as-new an external event
+     * goes on to the next execution (never lost); anything else belongs to a finished execution.
+     */
+    private void afterEnd(HistoryEvent message) {
+        if (continuedAsNew && message instanceof EventRaised r) {
+            messages.add(OrchestratorMessage.of(instanceId, executionId + 1, new EventRaised(0, null, r.name(), r.data())));
+        } else if (message instanceof EventRaised r) {
+            LOG.info("instance {} has finished: ignoring event '{}'", instanceId, r.name());
+        }
+    }
+
     private boolean awaits(long scheduledId, Class<? extends HistoryEvent> completion) {
         Pending p = pending.get(scheduledId);
         return p != null && p.completes() == completion;
@@ -261,7 +272,7 @@ public final class Execution {
         if (handoff != null && handoff.started() && !codeFinished) {
             where = SourceLocation.of(handoff.codeStack());
         }
-        String did = codeFinished ? "finished" : "waited" + (blockedOn == null ? "" : " on " + blockedOn);
+        String did = codeFinished ? "finished" : "waited" + (blockedOn == null ? "" : " for " + blockedOn);
         nondeterminism(e.eventId(), describe(e), did, where);
     }
 
@@ -316,7 +327,7 @@ public final class Execution {
             Object result = definition.code().run(context, input);
             String json = codec.encode(result);
             checkNotAborted();
-            matchOrRecord(h -> h instanceof OrchestrationCompleted, "complete the orchestration",
+            matchOrRecord(h -> h instanceof OrchestrationCompleted, "completed the orchestration",
                     () -> new OrchestrationCompleted(0, null, json));
             if (nondeterminism == null) {
                 end(RuntimeStatus.COMPLETED, json, null);
@@ -331,7 +342,7 @@ public final class Execution {
             if (!aborted && nondeterminism == null) {
                 FailureDetails details = FailureDetails.of(t);
                 try {
-                    matchOrRecord(h -> h instanceof OrchestrationFailed, "fail the orchestration with " + details,
+                    matchOrRecord(h -> h instanceof OrchestrationFailed, "failed the orchestration with " + details,
                             () -> new OrchestrationFailed(0, null, details));
                     if (nondeterminism == null) {
                         end(RuntimeStatus.FAILED, null, details);
@@ -347,7 +358,7 @@ public final class Execution {
     }
 
     private void continueAsNew(String input) {
-        matchOrRecord(h -> h instanceof ContinuedAsNew, "continue as new",
+        matchOrRecord(h -> h instanceof ContinuedAsNew, "continued as new",
                 () -> new ContinuedAsNew(0, null, input));
         if (nondeterminism != null) {
             return;

@@ -35,6 +35,11 @@ final class JoinFuture<T> extends EngineFuture<List<T>> {
     }
 
     @Override
+    public String toString() {
+        return "join of " + futures;
+    }
+
+    @Override
     List<T> value() {
         EngineFuture<T> firstFailure = null;
         for (EngineFuture<T> f : futures) {

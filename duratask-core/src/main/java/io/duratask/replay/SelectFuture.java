@@ -7,9 +7,11 @@ import java.util.List;
 /** Settles with the first of its futures to settle, in history order. */
 final class SelectFuture extends EngineFuture<Selected> {
     private Selected winner;
+    private final String description;
 
     SelectFuture(Execution owner, List<EngineFuture<?>> futures) {
         super(owner);
+        this.description = "select over " + futures;
         if (futures.isEmpty()) {
             throw new IllegalArgumentException("select needs at least one future");
         }
@@ -38,6 +40,11 @@ final class SelectFuture extends EngineFuture<Selected> {
     private void win(int index, DurableFuture<?> f) {
         winner = new Selected(index, f);
         settle(((EngineFuture<?>) f).completedAt());
+    }
+
+    @Override
+    public String toString() {
+        return description;
     }
 
     @Override

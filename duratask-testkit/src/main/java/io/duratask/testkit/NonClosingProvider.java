@@ -1,0 +1,111 @@
+package io.duratask.testkit;
+
+import io.duratask.history.HistoryEvent;
+import io.duratask.spi.InstanceInfo;
+import io.duratask.spi.InstancePage;
+import io.duratask.spi.InstanceQuery;
+import io.duratask.spi.OrchestrationItem;
+import io.duratask.spi.OrchestratorMessage;
+import io.duratask.spi.Provider;
+import io.duratask.spi.QueueDepths;
+import io.duratask.spi.TurnCommit;
+import io.duratask.spi.WorkItemLease;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link Provider} that forwards everything to {@code delegate} except {@link #close()}, which does
+ * nothing. A {@link io.duratask.DurableRuntime} closes its provider when it stops; wrap the store in
+ * this to stop one runtime and start another on the same store (a restart, which forces a full
+ * replay). Whoever created the delegate closes it.
+ */
+public final class NonClosingProvider implements Provider {
+    private final Provider delegate;
+
+    public NonClosingProvider(Provider delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The wrapped store. */
+    public Provider delegate() {
+        return delegate;
+    }
+
+    @Override
+    public Optional<OrchestrationItem> fetchOrchestrationItem(Duration lockTimeout) {
+        return delegate.fetchOrchestrationItem(lockTimeout);
+    }
+
+    @Override
+    public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+        delegate.commitOrchestrationItem(item, commit);
+    }
+
+    @Override
+    public void abandonOrchestrationItem(OrchestrationItem item, Duration delay) {
+        delegate.abandonOrchestrationItem(item, delay);
+    }
+
+    @Override
+    public boolean renewOrchestrationLock(OrchestrationItem item, Duration lockTimeout) {
+        return delegate.renewOrchestrationLock(item, lockTimeout);
+    }
+
+    @Override
+    public List<HistoryEvent> readHistory(String instanceId, long executionId) {
+        return delegate.readHistory(instanceId, executionId);
+    }
+
+    @Override
+    public Optional<WorkItemLease> fetchWorkItem(Duration lockTimeout) {
+        return delegate.fetchWorkItem(lockTimeout);
+    }
+
+    @Override
+    public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
+        delegate.completeWorkItem(lease, completion);
+    }
+
+    @Override
+    public void abandonWorkItem(WorkItemLease lease, Duration delay) {
+        delegate.abandonWorkItem(lease, delay);
+    }
+
+    @Override
+    public boolean renewWorkItemLock(WorkItemLease lease, Duration lockTimeout) {
+        return delegate.renewWorkItemLock(lease, lockTimeout);
+    }
+
+    @Override
+    public void createInstance(OrchestratorMessage startMessage) {
+        delegate.createInstance(startMessage);
+    }
+
+    @Override
+    public void enqueue(OrchestratorMessage message) {
+        delegate.enqueue(message);
+    }
+
+    @Override
+    public Optional<InstanceInfo> getInstance(String instanceId) {
+        return delegate.getInstance(instanceId);
+    }
+
+    @Override
+    public InstancePage listInstances(InstanceQuery query) {
+        return delegate.listInstances(query);
+    }
+
+    @Override
+    public QueueDepths queueDepths() {
+        return delegate.queueDepths();
+    }
+
+    /** Does nothing: the delegate stays open for the next runtime. */
+    @Override
+    public void close() {
+        // intentionally empty
+    }
+}
