@@ -62,6 +62,11 @@ final class ActivityDispatcher {
         renewer.hold(lease, () -> provider.renewWorkItemLock(lease, options.lockTimeout()));
         try {
             HistoryEvent outcome = execute(lease);
+            if (stopping && Thread.interrupted()) {
+                // cut short by shutdown: not a failure of the activity; it runs again after restart
+                provider.abandonWorkItem(lease, Duration.ZERO);
+                return;
+            }
             provider.completeWorkItem(lease, OrchestratorMessage.of(item.instanceId(), item.executionId(), outcome));
             wakeups.orchestrations().signal();
         } catch (LockLostException e) {
@@ -92,7 +97,7 @@ final class ActivityDispatcher {
             Object result = def.get().code().run(new Ctx(lease), input);
             return new ActivityCompleted(0, null, item.scheduledId(), options.payloadCodec().encode(result));
         } catch (Throwable t) {
-            if (t instanceof InterruptedException) {
+            if (t instanceof InterruptedException || t.getCause() instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             return new ActivityFailed(0, null, item.scheduledId(), FailureDetails.of(t));

@@ -91,7 +91,21 @@ final class WorkerLoop<T> {
             }
         }
         if (!all) {
+            // interrupt what is left, and give it a moment to hand its work back (abandon) before the
+            // provider closes; otherwise its locks only expire after the lock timeout
             threads.forEach(Thread::interrupt);
+            long grace = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            for (Thread t : threads) {
+                long left = grace - System.nanoTime();
+                try {
+                    if (left > 0) {
+                        t.join(Duration.ofNanos(left));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         return all;
     }

@@ -1,0 +1,177 @@
+package io.duratask.bench;
+
+import io.duratask.DurableRuntime;
+import io.duratask.RuntimeOptions;
+import io.duratask.client.DurableClient;
+import io.duratask.client.OrchestrationStatus;
+import io.duratask.memory.InMemoryProvider;
+import io.duratask.spi.Provider;
+import io.duratask.sqlite.SqliteProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The throughput harness: three workloads on each provider, several runs each, medians reported.
+ *
+ * <ul>
+ *   <li>(a) 1,000 instances started at once, each calling 10 trivial activities in sequence;
+ *   <li>(b) one instance fanning out 1,000 activities and joining them;
+ *   <li>(c) one 10-activity chain at a time on an idle system (latency).
+ * </ul>
+ *
+ * Usage: {@code ThroughputHarness --providers=memory,sqlite --workloads=a,b,c --runs=5 --dir=target/bench-data}
+ */
+public final class ThroughputHarness {
+    private static final Duration WAIT = Duration.ofMinutes(5);
+
+    record Result(double activitiesPerSecond, double p50Millis, double p99Millis) {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (String a : args) {
+            String[] kv = a.replaceFirst("^--", "").split("=", 2);
+            opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        List<String> providers = List.of(opts.getOrDefault("providers", "memory,sqlite").split(","));
+        List<String> workloads = List.of(opts.getOrDefault("workloads", "a,b,c").split(","));
+        int runs = Integer.parseInt(opts.getOrDefault("runs", "5"));
+        int instances = Integer.parseInt(opts.getOrDefault("instances", "1000"));
+        int fanOut = Integer.parseInt(opts.getOrDefault("fanout", "1000"));
+        int chains = Integer.parseInt(opts.getOrDefault("chains", "200"));
+        Path dir = Path.of(opts.getOrDefault("dir", "target/bench-data"));
+        Files.createDirectories(dir);
+
+        System.out.printf("Duratask throughput harness: %d runs per cell (after one warm-up), %d cores, java %s%n",
+                runs, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        List<String> table = new ArrayList<>();
+        table.add("| provider | workload | activities/s (median) | p50 ms | p99 ms | runs (activities/s) |");
+        table.add("|---|---|---|---|---|---|");
+        for (String provider : providers) {
+            for (String workload : workloads) {
+                List<Result> results = new ArrayList<>();
+                for (int run = 0; run <= runs; run++) {
+                    Result r = runOnce(provider, workload, dir, instances, fanOut, chains);
+                    if (run > 0) {
+                        results.add(r);
+                    }
+                    System.out.printf("  %s %s run %d%s: %.0f activities/s, p50 %.2f ms, p99 %.2f ms%n", provider, workload,
+                            run, run == 0 ? " (warm-up)" : "", r.activitiesPerSecond(), r.p50Millis(), r.p99Millis());
+                }
+                double[] tput = results.stream().mapToDouble(Result::activitiesPerSecond).toArray();
+                double[] p50 = results.stream().mapToDouble(Result::p50Millis).toArray();
+                double[] p99 = results.stream().mapToDouble(Result::p99Millis).toArray();
+                StringBuilder each = new StringBuilder();
+                for (double t : tput) {
+                    each.append(each.isEmpty() ? "" : ", ").append(String.format("%.0f", t));
+                }
+                table.add(String.format("| %s | %s | %.0f | %.2f | %.2f | %s |", provider, label(workload),
+                        Stats.median(tput), Stats.median(p50), Stats.median(p99), each));
+            }
+        }
+        System.out.println();
+        table.forEach(System.out::println);
+    }
+
+    private static String label(String workload) {
+        return switch (workload) {
+            case "a" -> "(a) 1,000 × 10-activity chains";
+            case "b" -> "(b) fan-out 1,000";
+            case "c" -> "(c) one 10-activity chain";
+            default -> workload;
+        };
+    }
+
+    private static Provider open(String provider, Path dir) throws IOException {
+        return switch (provider) {
+            case "memory" -> new InMemoryProvider();
+            case "sqlite" -> {
+                Path file = Files.createTempFile(dir, "bench-", ".db");
+                Files.delete(file);
+                yield SqliteProvider.open(file);
+            }
+            default -> throw new IllegalArgumentException("unknown provider '" + provider + "' (memory, sqlite)");
+        };
+    }
+
+    static Result runOnce(String provider, String workload, Path dir, int instances, int fanOut, int chains)
+            throws Exception {
+        RuntimeOptions options = RuntimeOptions.builder().build();
+        try (DurableRuntime runtime = DurableRuntime.start(open(provider, dir), Workloads.registry(), options)) {
+            DurableClient client = runtime.client();
+            return switch (workload) {
+                case "a" -> manyChains(client, instances);
+                case "b" -> fanOut(client, fanOut);
+                case "c" -> chainLatency(client, chains);
+                default -> throw new IllegalArgumentException("unknown workload '" + workload + "' (a, b, c)");
+            };
+        }
+    }
+
+    private static Result manyChains(DurableClient client, int instances) throws Exception {
+        double[] latencies = new double[instances];
+        long begin = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Long>> ends = new ArrayList<>(instances);
+            for (int i = 0; i < instances; i++) {
+                int n = i;
+                ends.add(pool.submit(() -> {
+                    long start = System.nanoTime();
+                    String id = "chain-" + n;
+                    client.startOrchestration(id, "Chain", 0);
+                    check(client.waitForCompletion(id, WAIT), Workloads.CHAIN_LENGTH);
+                    long end = System.nanoTime();
+                    latencies[n] = (end - start) / 1e6;
+                    return end;
+                }));
+            }
+            long last = 0;
+            for (Future<Long> f : ends) {
+                last = Math.max(last, f.get());
+            }
+            double seconds = (last - begin) / 1e9;
+            return new Result(instances * Workloads.CHAIN_LENGTH / seconds, Stats.percentile(latencies, 50),
+                    Stats.percentile(latencies, 99));
+        }
+    }
+
+    private static Result fanOut(DurableClient client, int n) {
+        long start = System.nanoTime();
+        client.startOrchestration("fan", "FanOut", n);
+        check(client.waitForCompletion("fan", WAIT), (long) n * (n + 1) / 2);
+        double ms = (System.nanoTime() - start) / 1e6;
+        return new Result(n / (ms / 1000), ms, ms);
+    }
+
+    private static Result chainLatency(DurableClient client, int chains) {
+        double[] latencies = new double[chains];
+        for (int i = 0; i < 20; i++) { // warm the path
+            client.startOrchestration("warm-" + i, "Chain", 0);
+            client.waitForCompletion("warm-" + i, WAIT);
+        }
+        long begin = System.nanoTime();
+        for (int i = 0; i < chains; i++) {
+            long start = System.nanoTime();
+            client.startOrchestration("one-" + i, "Chain", 0);
+            check(client.waitForCompletion("one-" + i, WAIT), Workloads.CHAIN_LENGTH);
+            latencies[i] = (System.nanoTime() - start) / 1e6;
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        return new Result(chains * Workloads.CHAIN_LENGTH / seconds, Stats.percentile(latencies, 50),
+                Stats.percentile(latencies, 99));
+    }
+
+    private static void check(OrchestrationStatus status, long expected) {
+        if (!status.isCompleted() || status.output(Long.class) != expected) {
+            throw new IllegalStateException("benchmark instance did not complete as expected: " + status);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.duratask.sqlite;
+
+import io.duratask.sqlite.Codec.EncodedMessage;
+import io.duratask.sqlite.Codec.Start;
+import io.duratask.spi.ActivityWorkItem;
+import java.sql.SQLException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Inserts messages, work items and new instance rows; used by every write operation that enqueues. */
+final class Enqueuer {
+    private static final Logger log = LoggerFactory.getLogger(Enqueuer.class);
+
+    /**
+     * Inserts the instance row a start message describes (status PENDING, execution 1), unless a row with
+     * that id exists. Returns true if it inserted one.
+     */
+    boolean insertInstance(Db db, EncodedMessage startMessage) throws SQLException {
+        Start start = startMessage.start();
+        long now = db.now();
+        return db.update(Sql.INSERT_INSTANCE, startMessage.instanceId(), start.name(), start.version(), start.input(),
+                start.parentInstanceId(), now, now) == 1;
+    }
+
+    /** Inserts a message without checking its instance. */
+    void insertMessage(Db db, EncodedMessage m) throws SQLException {
+        db.update(Sql.INSERT_MESSAGE, m.instanceId(), m.executionId(), visibleAt(db, m), requested(m), m.eventJson());
+    }
+
+    boolean instanceExists(Db db, String instanceId) throws SQLException {
+        return db.queryLong(Sql.INSTANCE_EXISTS, 0, instanceId) == 1;
+    }
+
+    /**
+     * Inserts a message sent by a turn or an activity completion. Its instance must exist: a message to an
+     * unknown instance could never be fetched (locks live on instance rows), so it is dropped with a warning.
+     */
+    void insertIfInstanceExists(Db db, EncodedMessage m, Supplier<String> sender) throws SQLException {
+        int inserted = db.update(Sql.INSERT_MESSAGE_IF_INSTANCE_EXISTS, m.instanceId(), m.executionId(),
+                visibleAt(db, m), requested(m), m.eventJson());
+        if (inserted == 0) {
+            log.warn("dropped a {} message from {} to instance '{}', which does not exist", m.kind(), sender.get(),
+                    m.instanceId());
+        }
+    }
+
+    void insertWorkItem(Db db, ActivityWorkItem item) throws SQLException {
+        db.update(Sql.INSERT_WORK_ITEM, item.instanceId(), item.executionId(), item.scheduledId(), item.name(),
+                item.input(), db.now());
+    }
+
+    private static long visibleAt(Db db, EncodedMessage m) {
+        return m.visibleAt() == null ? db.now() : m.visibleAt().toEpochMilli();
+    }
+
+    /** The requested time, exactly as given (an {@code Instant} may hold nanoseconds), for the fetched message. */
+    private static String requested(EncodedMessage m) {
+        return m.visibleAt() == null ? null : m.visibleAt().toString();
+    }
+}

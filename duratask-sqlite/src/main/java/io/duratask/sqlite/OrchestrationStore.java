@@ -1,0 +1,133 @@
+package io.duratask.sqlite;
+
+import io.duratask.sqlite.Codec.EncodedCommit;
+import io.duratask.sqlite.Codec.EncodedEvent;
+import io.duratask.sqlite.Codec.EncodedMessage;
+import io.duratask.sqlite.Codec.MessageRow;
+import io.duratask.spi.ActivityWorkItem;
+import io.duratask.spi.InstanceUpdate;
+import io.duratask.spi.LockLostException;
+import io.duratask.spi.OrchestrationItem;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The orchestrator queue's write operations; each runs on the writer's connection inside a batch. */
+final class OrchestrationStore {
+
+    /** The provider-private part of an {@link OrchestrationItem}: the ids of the fetched messages. */
+    record Receipt(long[] messageIds) {}
+
+    /** A locked instance as read by the writer; the caller decodes it into an {@link OrchestrationItem}. */
+    record Fetched(InstanceRow instance, long historySize, List<MessageRow> messages, String lockToken) {}
+
+    private final Enqueuer enqueuer;
+
+    OrchestrationStore(Enqueuer enqueuer) {
+        this.enqueuer = enqueuer;
+    }
+
+    /**
+     * Locks the instance of the oldest visible message, if any, and reads its visible messages. The fetched
+     * messages stay invisible until the lock expires: a commit deletes them, an abandon or the lock's
+     * expiry makes them visible again.
+     */
+    Optional<Fetched> fetch(Db db, Duration lockTimeout, String lockToken) throws SQLException {
+        long now = db.now();
+        InstanceRow instance;
+        long historySize;
+        PreparedStatement ready = db.bind(Sql.NEXT_READY_INSTANCE, now);
+        try (ResultSet rs = ready.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            instance = InstanceRow.read(rs);
+            historySize = rs.getLong(13);
+        }
+        long lockedUntil = now + lockTimeout.toMillis();
+        db.update(Sql.LOCK_INSTANCE, lockToken, lockedUntil, instance.id());
+
+        List<MessageRow> messages = new ArrayList<>();
+        PreparedStatement visible = db.bind(Sql.VISIBLE_MESSAGES_OF, instance.id(), now);
+        try (ResultSet rs = visible.executeQuery()) {
+            while (rs.next()) {
+                messages.add(new MessageRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getString(5)));
+            }
+        }
+        db.update(Sql.MARK_MESSAGES_FETCHED, lockedUntil, instance.id(), now);
+        return Optional.of(new Fetched(instance, historySize, messages, lockToken));
+    }
+
+    Void commit(Db db, OrchestrationItem item, Receipt receipt, EncodedCommit commit) throws SQLException {
+        String instanceId = item.instanceId();
+        long now = db.now();
+        InstanceUpdate u = commit.update();
+        int held = u == null
+                ? db.update(Sql.RELEASE_HELD_INSTANCE_LOCK, instanceId, item.lockToken(), now)
+                : db.update(Sql.COMMIT_INSTANCE, u.name(), u.version(), u.executionId(), u.status().name(), u.input(),
+                        u.output(), commit.failureJson(), u.customStatus(), now, instanceId, item.lockToken(), now);
+        if (held == 0) {
+            throw new LockLostException("instance '" + instanceId + "': the lock " + item.lockToken()
+                    + " expired or was taken by another worker; the turn was not committed");
+        }
+        for (EncodedEvent event : commit.events()) {
+            db.update(Sql.INSERT_EVENT, instanceId, commit.executionId(), event.eventId(), event.json());
+        }
+        for (ActivityWorkItem workItem : commit.workItems()) {
+            enqueuer.insertWorkItem(db, workItem);
+        }
+        // instances first, so that a message sent along with a start message finds its instance
+        for (EncodedMessage m : commit.messages()) {
+            if (m.start() != null) {
+                enqueuer.insertInstance(db, m);
+            }
+        }
+        for (EncodedMessage m : commit.messages()) {
+            if (m.start() != null || m.instanceId().equals(instanceId)) {
+                enqueuer.insertMessage(db, m);
+            } else {
+                enqueuer.insertIfInstanceExists(db, m, () -> "instance '" + instanceId + "'");
+            }
+        }
+        for (long id : receipt.messageIds()) {
+            db.update(Sql.DELETE_MESSAGE, id);
+        }
+        return null;
+    }
+
+    Void abandon(Db db, OrchestrationItem item, Receipt receipt, Duration delay) throws SQLException {
+        if (db.update(Sql.ABANDON_INSTANCE_LOCK, item.instanceId(), item.lockToken()) == 0) {
+            return null; // the lock went to someone else, and the messages with it
+        }
+        long visibleAt = db.now() + delay.toMillis();
+        for (long id : receipt.messageIds()) {
+            db.update(Sql.DELAY_MESSAGE, visibleAt, id);
+        }
+        return null;
+    }
+
+    /** Extends the lock, and with it the time the fetched messages stay hidden. */
+    boolean renew(Db db, OrchestrationItem item, Receipt receipt, Duration lockTimeout) throws SQLException {
+        long now = db.now();
+        long lockedUntil = now + lockTimeout.toMillis();
+        if (db.update(Sql.RENEW_INSTANCE_LOCK, lockedUntil, item.instanceId(), item.lockToken(), now) == 0) {
+            return false;
+        }
+        for (long id : receipt.messageIds()) {
+            db.update(Sql.DELAY_MESSAGE, lockedUntil, id);
+        }
+        return true;
+    }
+
+    static Receipt receiptOf(OrchestrationItem item) {
+        if (item.receipt() instanceof Receipt r) {
+            return r;
+        }
+        throw new IllegalArgumentException("the orchestration item of instance '" + item.instanceId()
+                + "' was not fetched from a SQLite provider");
+    }
+}

@@ -1,0 +1,144 @@
+package io.duratask.sqlite;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link SqliteProvider}. Build with {@link #builder()}; {@link #defaults()} suits most uses.
+ *
+ * <p>Essential:
+ * <ul>
+ *   <li>{@code synchronous} — how hard a durable commit pushes to disk. Default {@link Synchronous#FULL}:
+ *       a commit that returned survives power loss. {@link Synchronous#NORMAL} survives a crash of the
+ *       process but may lose the last commits on power loss; it saves one fsync per group commit.</li>
+ * </ul>
+ * Frequent:
+ * <ul>
+ *   <li>{@code busyTimeout} — how long an operation waits for the file's write lock when another
+ *       provider (in this process or another) holds it. Default 5 s.</li>
+ *   <li>{@code maxBatchSize} — at most this many operations share one transaction (group commit).
+ *       Default 256.</li>
+ * </ul>
+ * Rare:
+ * <ul>
+ *   <li>{@code readConnections} — connections for reads that take no lock (history, instance info,
+ *       lists, queue depths). Default 4.</li>
+ *   <li>{@code checkpointInterval} — the writer copies the write-ahead log into the database file
+ *       (a passive checkpoint, synced) between batches at most this often. Default 1 s.</li>
+ *   <li>{@code verifyOnOpen} — run {@code PRAGMA quick_check} when opening, so that a corrupt file fails
+ *       at once rather than at first use. Takes time proportional to the file size. Default false.</li>
+ *   <li>{@code clock} — the source of "now" for locks, visibility and timestamps. Default
+ *       {@link Clock#systemUTC()}. Tests inject a settable clock.</li>
+ * </ul>
+ */
+public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int maxBatchSize, int readConnections,
+                            Duration checkpointInterval, boolean verifyOnOpen, Clock clock) {
+
+    /** Durability of commits that hold turns, completions and client operations. */
+    public enum Synchronous {
+        /** fsync the write-ahead log at every commit (the default). */
+        FULL,
+        /** fsync only at checkpoints: durable against process crashes, not against power loss. */
+        NORMAL
+    }
+
+    public static final Synchronous DEFAULT_SYNCHRONOUS = Synchronous.FULL;
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_BATCH_SIZE = 256;
+    public static final int DEFAULT_READ_CONNECTIONS = 4;
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
+    public SqliteOptions {
+        Objects.requireNonNull(synchronous, "synchronous");
+        Objects.requireNonNull(clock, "clock");
+        requirePositive(busyTimeout, "busyTimeout");
+        requirePositive(checkpointInterval, "checkpointInterval");
+        if (busyTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("busyTimeout must be at most " + Integer.MAX_VALUE + " ms, was " + busyTimeout);
+        }
+        if (maxBatchSize < 1 || maxBatchSize > 10_000) {
+            throw new IllegalArgumentException("maxBatchSize must be between 1 and 10000, was " + maxBatchSize);
+        }
+        if (readConnections < 1 || readConnections > 64) {
+            throw new IllegalArgumentException("readConnections must be between 1 and 64, was " + readConnections);
+        }
+    }
+
+    /** All defaults. */
+    public static SqliteOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder().synchronous(synchronous).busyTimeout(busyTimeout).maxBatchSize(maxBatchSize)
+                .readConnections(readConnections).checkpointInterval(checkpointInterval)
+                .verifyOnOpen(verifyOnOpen).clock(clock);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+    }
+
+    /** Builder of {@link SqliteOptions}; every setter has the default documented on {@link SqliteOptions}. */
+    public static final class Builder {
+        private Synchronous synchronous = DEFAULT_SYNCHRONOUS;
+        private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private int readConnections = DEFAULT_READ_CONNECTIONS;
+        private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+        private boolean verifyOnOpen;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        public Builder synchronous(Synchronous value) {
+            this.synchronous = value;
+            return this;
+        }
+
+        public Builder busyTimeout(Duration value) {
+            this.busyTimeout = value;
+            return this;
+        }
+
+        public Builder maxBatchSize(int value) {
+            this.maxBatchSize = value;
+            return this;
+        }
+
+        public Builder readConnections(int value) {
+            this.readConnections = value;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration value) {
+            this.checkpointInterval = value;
+            return this;
+        }
+
+        public Builder verifyOnOpen(boolean value) {
+            this.verifyOnOpen = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /** Validates and returns the options; throws {@link IllegalArgumentException} naming a bad value. */
+        public SqliteOptions build() {
+            return new SqliteOptions(synchronous, busyTimeout, maxBatchSize, readConnections, checkpointInterval,
+                    verifyOnOpen, clock);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.duratask.sqlite;
+
+import static io.duratask.sqlite.GroupCommitWriter.Durability.DURABLE;
+import static io.duratask.sqlite.GroupCommitWriter.Durability.LOCK_ONLY;
+
+import io.duratask.history.HistoryEvent;
+import io.duratask.spi.InstanceInfo;
+import io.duratask.spi.InstancePage;
+import io.duratask.spi.InstanceQuery;
+import io.duratask.spi.OrchestrationItem;
+import io.duratask.spi.OrchestratorMessage;
+import io.duratask.spi.Provider;
+import io.duratask.spi.QueueDepths;
+import io.duratask.spi.TurnCommit;
+import io.duratask.spi.WorkItemLease;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The embedded {@link Provider}: histories, instance metadata and both queues in one SQLite file in WAL
+ * mode. The schema is created or migrated on {@link #open}.
+ *
+ * <p><b>One writer, group commit.</b> Every operation that writes — fetches (they take locks), commits,
+ * completions, abandons, renewals, instance creation, enqueue — goes to a single writer thread that owns one
+ * connection. The caller blocks until its operation's batch is committed. The writer runs whatever is
+ * queued (up to {@link SqliteOptions#maxBatchSize()}) as one transaction, each operation in its own
+ * savepoint, so many turns share one fsync while a failed operation (say, a {@code LockLostException})
+ * affects only its caller. See {@link GroupCommitWriter}.
+ *
+ * <p><b>What is durable.</b> Turn commits, work-item completions, {@code createInstance} and
+ * {@code enqueue} are <em>durable</em>: when the call returns, the change is on disk (with
+ * {@link SqliteOptions.Synchronous#FULL}, the default). Fetches, renewals and abandons only move locks and
+ * visibility times; a batch made only of them is committed with {@code synchronous=NORMAL}, which in WAL
+ * mode means no fsync at commit while the file stays safe from corruption. Should such a batch be lost in
+ * a power failure, locks simply expire and fetches are redone; the next durable commit fsyncs the
+ * write-ahead log and with it every frame written before. A fetch that finds nothing writes nothing.
+ *
+ * <p><b>Reads</b> that take no lock ({@code readHistory}, {@code getInstance}, {@code listInstances},
+ * {@code queueDepths}) run on a small pool of read connections, concurrently with the writer.
+ *
+ * <p><b>Several providers on one file</b> (in one process or several) work: every lock lives in the
+ * database, and writers take turns through SQLite's file lock, waiting up to
+ * {@link SqliteOptions#busyTimeout()}. A busy or locked database surfaces as a retryable
+ * {@code ProviderException}.
+ *
+ * <p><b>Locks.</b> An orchestration lock is strict: a commit or renewal after {@code lockTimeout} fails
+ * with {@code LockLostException} even if nobody took the instance since. A work-item lease holds until
+ * another worker fetches the item, so a completion that comes late but before anyone else took the item
+ * is kept (it saves running the activity again).
+ *
+ * <p>Every instance row is created with its metadata (by {@code createInstance} or by a start message in a
+ * commit), so {@link OrchestrationItem#instance()} is never null. Messages a turn or an activity completion
+ * sends to an instance that does not exist (other than start messages, which create their instance) are
+ * dropped with a warning: without an instance row they could never be fetched.
+ */
+public final class SqliteProvider implements Provider {
+    private final Path file;
+    private final Codec codec;
+    private final GroupCommitWriter writer;
+    private final ReadPool reads;
+    private final OrchestrationStore orchestrations;
+    private final WorkItemStore workItems;
+    private final ClientStore clients;
+    private final Queries queries;
+
+    private SqliteProvider(Path file, SqliteOptions options, Connections connections, Db writerConnection) {
+        Enqueuer enqueuer = new Enqueuer();
+        this.file = file;
+        this.codec = new Codec();
+        this.orchestrations = new OrchestrationStore(enqueuer);
+        this.workItems = new WorkItemStore(enqueuer);
+        this.clients = new ClientStore(enqueuer);
+        this.queries = new Queries(codec);
+        this.writer = new GroupCommitWriter(writerConnection, options);
+        this.reads = new ReadPool(connections, options.readConnections(), writer::closedException);
+    }
+
+    /** Opens (creating if needed) the database {@code file} with default options. */
+    public static SqliteProvider open(Path file) {
+        return open(file, SqliteOptions.defaults());
+    }
+
+    /**
+     * Opens (creating if needed, with its parent directories) the database {@code file}.
+     *
+     * @throws io.duratask.spi.ProviderException naming the file if it is not a SQLite database, is corrupt,
+     *     or has a schema newer than this code
+     */
+    public static SqliteProvider open(Path file, SqliteOptions options) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        Path absolute = Connections.prepareFile(file);
+        Connections connections = new Connections(absolute, options);
+        Db writerConnection = connections.openWriter();
+        return new SqliteProvider(absolute, options, connections, writerConnection);
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    // ---- orchestrator queue -------------------------------------------------------------------------
+
+    @Override
+    public Optional<OrchestrationItem> fetchOrchestrationItem(Duration lockTimeout) {
+        requirePositive(lockTimeout, "lockTimeout");
+        String token = newLockToken();
+        return writer.execute("fetchOrchestrationItem", LOCK_ONLY, db -> orchestrations.fetch(db, lockTimeout, token))
+                .map(this::toItem);
+    }
+
+    @Override
+    public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+        OrchestrationStore.Receipt receipt = OrchestrationStore.receiptOf(Objects.requireNonNull(item, "item"));
+        Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
+        writer.execute("commitOrchestrationItem", DURABLE, db -> orchestrations.commit(db, item, receipt, encoded));
+    }
+
+    @Override
+    public void abandonOrchestrationItem(OrchestrationItem item, Duration delay) {
+        OrchestrationStore.Receipt receipt = OrchestrationStore.receiptOf(Objects.requireNonNull(item, "item"));
+        requireNotNegative(delay, "delay");
+        writer.execute("abandonOrchestrationItem", LOCK_ONLY, db -> orchestrations.abandon(db, item, receipt, delay));
+    }
+
+    @Override
+    public boolean renewOrchestrationLock(OrchestrationItem item, Duration lockTimeout) {
+        OrchestrationStore.Receipt receipt = OrchestrationStore.receiptOf(Objects.requireNonNull(item, "item"));
+        requirePositive(lockTimeout, "lockTimeout");
+        return writer.execute("renewOrchestrationLock", LOCK_ONLY,
+                db -> orchestrations.renew(db, item, receipt, lockTimeout));
+    }
+
+    @Override
+    public List<HistoryEvent> readHistory(String instanceId, long executionId) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        return reads.read("readHistory", db -> queries.readHistory(db, instanceId, executionId));
+    }
+
+    // ---- worker queue -----------------------------------------------------------------------------------
+
+    @Override
+    public Optional<WorkItemLease> fetchWorkItem(Duration lockTimeout) {
+        requirePositive(lockTimeout, "lockTimeout");
+        String token = newLockToken();
+        return writer.execute("fetchWorkItem", LOCK_ONLY, db -> workItems.fetch(db, lockTimeout, token));
+    }
+
+    @Override
+    public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
+        WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
+        Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
+        writer.execute("completeWorkItem", DURABLE, db -> workItems.complete(db, lease, receipt, encoded));
+    }
+
+    @Override
+    public void abandonWorkItem(WorkItemLease lease, Duration delay) {
+        WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
+        requireNotNegative(delay, "delay");
+        writer.execute("abandonWorkItem", LOCK_ONLY, db -> workItems.abandon(db, lease, receipt, delay));
+    }
+
+    @Override
+    public boolean renewWorkItemLock(WorkItemLease lease, Duration lockTimeout) {
+        WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
+        requirePositive(lockTimeout, "lockTimeout");
+        return writer.execute("renewWorkItemLock", LOCK_ONLY, db -> workItems.renew(db, lease, receipt, lockTimeout));
+    }
+
+    // ---- client operations ----------------------------------------------------------------------------
+
+    @Override
+    public void createInstance(OrchestratorMessage startMessage) {
+        Objects.requireNonNull(startMessage, "startMessage");
+        if (!startMessage.isStart()) {
+            throw new IllegalArgumentException("createInstance needs an OrchestrationStarted message, got "
+                    + startMessage.event().getClass().getSimpleName());
+        }
+        Codec.EncodedMessage encoded = codec.encode(startMessage);
+        writer.execute("createInstance", DURABLE, db -> clients.createInstance(db, encoded));
+    }
+
+    @Override
+    public void enqueue(OrchestratorMessage message) {
+        Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(message, "message"));
+        writer.execute("enqueue", DURABLE, db -> clients.enqueue(db, encoded));
+    }
+
+    // ---- management ---------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<InstanceInfo> getInstance(String instanceId) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        return reads.read("getInstance", db -> queries.getInstance(db, instanceId));
+    }
+
+    @Override
+    public InstancePage listInstances(InstanceQuery query) {
+        Objects.requireNonNull(query, "query");
+        return reads.read("listInstances", db -> queries.listInstances(db, query));
+    }
+
+    /**
+     * Message and work-item counts. Messages fetched under a lock count as delayed until the lock is
+     * released or expires.
+     */
+    @Override
+    public QueueDepths queueDepths() {
+        return reads.read("queueDepths", queries::queueDepths);
+    }
+
+    /** Runs the operations already submitted, then closes every connection. Idempotent. */
+    @Override
+    public void close() {
+        reads.close();
+        writer.close();
+    }
+
+    /** Writer counters, for diagnostics and tests. */
+    GroupCommitWriter.Stats writerStats() {
+        return writer.stats();
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteProvider[" + file + "]";
+    }
+
+    /** Decodes what the writer fetched, on the caller's thread. */
+    private OrchestrationItem toItem(OrchestrationStore.Fetched fetched) {
+        String instanceId = fetched.instance().id();
+        List<Codec.MessageRow> rows = fetched.messages();
+        List<OrchestratorMessage> messages = new ArrayList<>(rows.size());
+        long[] ids = new long[rows.size()];
+        int maxDequeueCount = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            Codec.MessageRow row = rows.get(i);
+            messages.add(codec.decode(instanceId, row));
+            ids[i] = row.id();
+            maxDequeueCount = Math.max(maxDequeueCount, row.dequeueCount());
+        }
+        InstanceInfo info = codec.decode(fetched.instance());
+        return new OrchestrationItem(instanceId, info, info.executionId(), fetched.historySize(),
+                Collections.unmodifiableList(messages), maxDequeueCount, fetched.lockToken(),
+                new OrchestrationStore.Receipt(ids));
+    }
+
+    private static String newLockToken() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+    }
+
+    private static void requireNotNegative(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + d);
+        }
+    }
+}
