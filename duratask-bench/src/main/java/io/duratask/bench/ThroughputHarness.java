@@ -6,6 +6,7 @@ import io.duratask.client.DurableClient;
 import io.duratask.client.OrchestrationStatus;
 import io.duratask.memory.InMemoryProvider;
 import io.duratask.spi.Provider;
+import io.duratask.sqlite.SqliteOptions;
 import io.duratask.sqlite.SqliteProvider;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ import java.util.concurrent.Future;
 public final class ThroughputHarness {
     private static final Duration WAIT = Duration.ofMinutes(5);
 
+    private static SqliteOptions.Synchronous sqliteSync = SqliteOptions.Synchronous.FULL;
+
     record Result(double activitiesPerSecond, double p50Millis, double p99Millis) {}
 
     public static void main(String[] args) throws Exception {
@@ -48,10 +51,12 @@ public final class ThroughputHarness {
         int fanOut = Integer.parseInt(opts.getOrDefault("fanout", "1000"));
         int chains = Integer.parseInt(opts.getOrDefault("chains", "200"));
         Path dir = Path.of(opts.getOrDefault("dir", "target/bench-data"));
+        sqliteSync = SqliteOptions.Synchronous.valueOf(opts.getOrDefault("sqlite-sync", "FULL").toUpperCase());
         Files.createDirectories(dir);
 
-        System.out.printf("Duratask throughput harness: %d runs per cell (after one warm-up), %d cores, java %s%n",
-                runs, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf("Duratask throughput harness: %d runs per cell (after one warm-up), %d cores, java %s,"
+                + " sqlite synchronous=%s%n", runs, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), sqliteSync);
         List<String> table = new ArrayList<>();
         table.add("| provider | workload | activities/s (median) | p50 ms | p99 ms | runs (activities/s) |");
         table.add("|---|---|---|---|---|---|");
@@ -96,7 +101,7 @@ public final class ThroughputHarness {
             case "sqlite" -> {
                 Path file = Files.createTempFile(dir, "bench-", ".db");
                 Files.delete(file);
-                yield SqliteProvider.open(file);
+                yield SqliteProvider.open(file, SqliteOptions.builder().synchronous(sqliteSync).build());
             }
             default -> throw new IllegalArgumentException("unknown provider '" + provider + "' (memory, sqlite)");
         };
