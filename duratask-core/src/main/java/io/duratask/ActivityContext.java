@@ -17,7 +17,10 @@ public interface ActivityContext {
     /** How many times this work item has been handed to a worker, including this time (1 on the first). */
     int attempt();
 
-    /** True once the runtime is shutting down and would like the activity to stop early. */
+    /**
+     * True once the orchestration that scheduled this activity was cancelled, or the runtime is shutting
+     * down: a long activity should check it and stop early.
+     */
     boolean isCancelled();
 
     Logger logger();

@@ -30,8 +30,36 @@ public interface OrchestrationContext {
 
     String orchestrationVersion();
 
+    /** The version of the orchestration this execution runs (fixed for the execution's life). */
+    default String version() {
+        return orchestrationVersion();
+    }
+
+    /**
+     * Lets code change in place: true for executions that reach this point on code that knows
+     * {@code changeId} (new executions, and old ones past the end of their history), false for an
+     * execution replaying history recorded before the change. The decision is a marker in history, so
+     * it stays the same on every replay.
+     *
+     * <pre>{@code
+     * if (ctx.isPatched("charge-with-tax")) {
+     *     ctx.scheduleActivity("ChargeWithTax", order).await();
+     * } else {
+     *     ctx.scheduleActivity("Charge", order).await();
+     * }
+     * }</pre>
+     */
+    boolean isPatched(String changeId);
+
     /** Schedules an activity whose result is read as {@code resultType}. */
     <T> DurableFuture<T> scheduleActivity(String name, Object input, Class<T> resultType);
+
+    /**
+     * Schedules an activity with a retry policy and/or a per-attempt timeout. Retries wait on durable
+     * timers; a timed-out attempt's late result is dropped; the last failure is thrown by {@code await()}
+     * ({@link TimeoutException} if the last attempt timed out).
+     */
+    <T> DurableFuture<T> scheduleActivity(String name, Object input, Class<T> resultType, TaskOptions options);
 
     /** Schedules an activity with string result (JSON text when the result is not a string). */
     default DurableFuture<String> scheduleActivity(String name, Object input) {
@@ -47,6 +75,12 @@ public interface OrchestrationContext {
      */
     <T> DurableFuture<T> waitForEvent(String name, Class<T> dataType);
 
+    /**
+     * Like {@link #waitForEvent(String, Class)}, but {@code await()} throws {@link TimeoutException} if no
+     * such event arrives within {@code timeout}; an event arriving later stays for the next wait.
+     */
+    <T> DurableFuture<T> waitForEvent(String name, Class<T> dataType, Duration timeout);
+
     default DurableFuture<String> waitForEvent(String name) {
         return waitForEvent(name, String.class);
     }
@@ -60,6 +94,13 @@ public interface OrchestrationContext {
      */
     <T> DurableFuture<T> scheduleSubOrchestration(String name, String instanceId, Object input, Class<T> resultType);
 
+    /**
+     * Starts a child orchestration with options ({@code instanceId} null: generated). Retries of a child
+     * with an explicit id run under {@code "<id>#<attempt>"}, since a failed child keeps its id.
+     */
+    <T> DurableFuture<T> scheduleSubOrchestration(String name, String instanceId, Object input, Class<T> resultType,
+                                                  TaskOptions options);
+
     /** Starts an independent (detached) orchestration and returns its instance id at once. */
     String startOrchestration(String name, Object input);
 
@@ -72,6 +113,13 @@ public interface OrchestrationContext {
      * lets code write {@code return ctx.continueAsNew(next);}.
      */
     <T> T continueAsNew(Object input);
+
+    /**
+     * {@link #continueAsNew(Object)} onto another version of this orchestration ({@code null}: the latest
+     * registered). A running execution never changes version; this is how an eternal orchestration
+     * upgrades.
+     */
+    <T> T continueAsNew(Object input, String version);
 
     /** Completes with the first of {@code futures} to complete, in history order. */
     DurableFuture<Selected> select(DurableFuture<?>... futures);

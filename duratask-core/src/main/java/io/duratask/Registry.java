@@ -43,9 +43,9 @@ public final class Registry {
         return versions == null ? Optional.empty() : Optional.of(versions.lastEntry().getValue());
     }
 
-    /** A specific version of {@code name}; a null or empty version means the latest. */
+    /** Exactly {@code version} of {@code name}; a null version means the latest. */
     public Optional<OrchestrationDefinition> orchestration(String name, String version) {
-        if (version == null || version.isEmpty()) {
+        if (version == null) {
             return orchestration(name);
         }
         NavigableMap<String, OrchestrationDefinition> versions = orchestrations.get(name);

@@ -8,10 +8,12 @@ public enum RuntimeStatus {
     COMPLETED,
     FAILED,
     TERMINATED,
+    /** Ended because a cancellation reached code that did not handle it. */
+    CANCELED,
     SUSPENDED;
 
     /** True for states that no message can change any more. */
     public boolean isTerminal() {
-        return this == COMPLETED || this == FAILED || this == TERMINATED;
+        return this == COMPLETED || this == FAILED || this == TERMINATED || this == CANCELED;
     }
 }

@@ -375,7 +375,100 @@ public final class InMemoryProvider implements Provider {
         }
     }
 
+    @Override
+    public void restartInstance(OrchestratorMessage startMessage) {
+        if (!(startMessage.event() instanceof OrchestrationStarted s)) {
+            throw new IllegalArgumentException("restartInstance needs an OrchestrationStarted message");
+        }
+        lock.lock();
+        try {
+            checkOpen();
+            Instance inst = instances.get(startMessage.instanceId());
+            if (inst == null || inst.info == null) {
+                throw new InstanceNotFoundException(startMessage.instanceId());
+            }
+            if (!inst.info.status().isTerminal()) {
+                throw new IllegalStateException("instance '" + inst.id + "' is " + inst.info.status()
+                        + "; only a finished instance can be restarted");
+            }
+            Instant now = clock.instant();
+            long next = inst.info.executionId() + 1;
+            inst.info = new InstanceInfo(inst.id, s.name(), s.version(), next, RuntimeStatus.PENDING, s.input(), null, null,
+                    null, inst.info.parentInstanceId(), inst.info.createdAt(), now);
+            inst.history(next);
+            addMessage(inst, new OrchestratorMessage(inst.id, next, s, null), now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- management ---------------------------------------------------------------------------------
+
+    @Override
+    public int purgeInstance(String instanceId) {
+        lock.lock();
+        try {
+            checkOpen();
+            Instance inst = instances.get(instanceId);
+            if (inst == null) {
+                return 0;
+            }
+            if (inst.info != null && !inst.info.status().isTerminal()) {
+                throw new IllegalStateException("instance '" + instanceId + "' is " + inst.info.status()
+                        + "; terminate it before purging");
+            }
+            return purgeTree(inst);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int purgeInstances(Instant finishedBefore, java.util.Set<RuntimeStatus> statuses) {
+        lock.lock();
+        try {
+            checkOpen();
+            List<Instance> victims = new ArrayList<>();
+            for (Instance inst : instances.values()) {
+                if (inst.info != null && inst.info.status().isTerminal()
+                        && (statuses.isEmpty() || statuses.contains(inst.info.status()))
+                        && inst.info.updatedAt().isBefore(finishedBefore)) {
+                    victims.add(inst);
+                }
+            }
+            int n = 0;
+            for (Instance inst : victims) {
+                if (instances.containsKey(inst.id)) {
+                    n += purgeTree(inst);
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes an instance and its descendants; the lock is held. */
+    private int purgeTree(Instance root) {
+        int n = 0;
+        ArrayDeque<Instance> todo = new ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            Instance inst = todo.poll();
+            for (Instance other : instances.values()) {
+                if (other.info != null && inst.id.equals(other.info.parentInstanceId())) {
+                    todo.add(other);
+                }
+            }
+            instances.remove(inst.id);
+            ready.remove(inst.id);
+            delayed.removeIf(m -> m.message.instanceId().equals(inst.id));
+            workQueue.removeIf(w -> w.item.instanceId().equals(inst.id));
+            delayedWork.removeIf(w -> w.item.instanceId().equals(inst.id));
+            leasedWork.values().removeIf(w -> w.item.instanceId().equals(inst.id));
+            n++;
+        }
+        return n;
+    }
 
     @Override
     public Optional<InstanceInfo> getInstance(String instanceId) {
@@ -436,6 +529,58 @@ public final class InMemoryProvider implements Provider {
                 }
             }
             return new QueueDepths(visible, later, workQueue.size() + delayedWork.size() + leasedWork.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When the next delayed message (a timer, an abandoned message) or delayed work item becomes visible,
+     * if any. Lets a time-skipping test runtime jump its clock straight there.
+     */
+    public Optional<Instant> nextDelayedVisibleAt() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Instant next = null;
+            for (Message m : delayed) {
+                if (m.visibleAt.isAfter(now) && (next == null || m.visibleAt.isBefore(next))) {
+                    next = m.visibleAt;
+                }
+            }
+            WorkEntry w = delayedWork.peek();
+            if (w != null && w.visibleAt.isAfter(now) && (next == null || w.visibleAt.isBefore(next))) {
+                next = w.visibleAt;
+            }
+            return Optional.ofNullable(next);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when nothing is visible, locked or leased: every instance waits for time or for the outside. */
+    public boolean isQuiescent() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            promoteDueMessages(now);
+            if (!workQueue.isEmpty() || !leasedWork.isEmpty()) {
+                return false;
+            }
+            for (String id : ready) {
+                Instance inst = instances.get(id);
+                for (Message m : inst.messages) {
+                    if (!m.visibleAt.isAfter(now)) {
+                        return false;
+                    }
+                }
+            }
+            for (Instance inst : instances.values()) {
+                if (inst.locked(now)) {
+                    return false;
+                }
+            }
+            return true;
         } finally {
             lock.unlock();
         }

@@ -50,4 +50,13 @@ final class CompletionFuture<T> extends EngineFuture<T> {
     boolean failed() {
         return failure != null;
     }
+
+    FailureDetails failure() {
+        return failure;
+    }
+
+    /** Turns a failure into the exception this kind of call throws. */
+    RuntimeException exceptionFor(FailureDetails details) {
+        return failureFactory.apply(details);
+    }
 }

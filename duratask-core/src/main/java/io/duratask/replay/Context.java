@@ -4,6 +4,7 @@ import io.duratask.ActivityFailedException;
 import io.duratask.DurableFuture;
 import io.duratask.OrchestrationContext;
 import io.duratask.Selected;
+import io.duratask.TaskOptions;
 import io.duratask.SubOrchestrationFailedException;
 import io.duratask.history.HistoryEvent;
 import io.duratask.history.HistoryEvent.ActivityCompleted;
@@ -16,8 +17,6 @@ import io.duratask.history.HistoryEvent.ParentInstance;
 import io.duratask.history.HistoryEvent.SideEffectRecorded;
 import io.duratask.history.HistoryEvent.SubOrchestrationCompleted;
 import io.duratask.history.HistoryEvent.SubOrchestrationScheduled;
-import io.duratask.history.HistoryEvent.TimerCreated;
-import io.duratask.history.HistoryEvent.TimerFired;
 import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.OrchestratorMessage;
 import java.time.Duration;
@@ -63,17 +62,32 @@ final class Context implements OrchestrationContext {
 
     @Override
     public <T> DurableFuture<T> scheduleActivity(String name, Object input, Class<T> resultType) {
+        return scheduleActivity(name, input, resultType, TaskOptions.none());
+    }
+
+    @Override
+    public <T> DurableFuture<T> scheduleActivity(String name, Object input, Class<T> resultType, TaskOptions options) {
         ex.checkCodeThread();
         Objects.requireNonNull(name, "activity name");
         Objects.requireNonNull(resultType, "resultType");
+        Objects.requireNonNull(options, "options");
         String json = ex.codec().encode(input);
+        if (options.retryPolicy() == null && options.timeout() == null) {
+            return activityAttempt(name, json, resultType);
+        }
+        return new RetryFuture<>(ex, () -> activityAttempt(name, json, resultType), options.retryPolicy(),
+                options.timeout(), "activity '" + name + "'");
+    }
+
+    /** One attempt of an activity call; also used from the driver thread for retries. */
+    private <T> CompletionFuture<T> activityAttempt(String name, String json, Class<T> resultType) {
         HistoryEvent e = ex.matchOrRecord(
                 h -> h instanceof ActivityScheduled a && a.name().equals(name) && ex.inputsMatch(a.input(), json),
                 "called scheduleActivity(name=" + name + ", input=" + json + ")",
                 () -> new ActivityScheduled(0, null, name, json));
         long id = e.eventId();
         ex.addWorkItem(new ActivityWorkItem(ex.instanceId(), ex.executionId(), id, name, json));
-        return ex.awaitCompletion(id, ActivityCompleted.class, new CompletionFuture<>(ex, resultType,
+        return ex.awaitCompletion(id, ActivityCompleted.class, null, new CompletionFuture<>(ex, resultType,
                 f -> new ActivityFailedException(name, id, f), "activity '" + name + "' (event " + id + ")"));
     }
 
@@ -83,20 +97,28 @@ final class Context implements OrchestrationContext {
         if (delay == null || delay.isNegative()) {
             throw new IllegalArgumentException("timer delay must be zero or positive, was " + delay);
         }
-        Instant fireAt = ex.currentTime().plus(delay);
-        HistoryEvent e = ex.matchOrRecord(h -> h instanceof TimerCreated,
-                "called scheduleTimer(" + delay + ")", () -> new TimerCreated(0, null, fireAt));
-        TimerCreated t = (TimerCreated) e;
-        ex.addMessage(new OrchestratorMessage(ex.instanceId(), ex.executionId(),
-                new TimerFired(0, null, t.eventId(), t.fireAt()), t.fireAt()));
-        return ex.awaitCompletion(t.eventId(), TimerFired.class, new CompletionFuture<>(ex, Void.class,
-                f -> new IllegalStateException("timer failed: " + f), "timer (event " + t.eventId() + ")"));
+        return ex.internalTimer(delay);
     }
 
     @Override
     public <T> DurableFuture<T> waitForEvent(String name, Class<T> dataType) {
         ex.checkCodeThread();
         Objects.requireNonNull(name, "event name");
+        return subscribe(name, dataType);
+    }
+
+    @Override
+    public <T> DurableFuture<T> waitForEvent(String name, Class<T> dataType, Duration timeout) {
+        ex.checkCodeThread();
+        Objects.requireNonNull(name, "event name");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("event wait timeout must be zero or positive, was " + timeout);
+        }
+        return new RetryFuture<>(ex, () -> subscribe(name, dataType), null, timeout, "wait for event '" + name + "'");
+    }
+
+    private <T> CompletionFuture<T> subscribe(String name, Class<T> dataType) {
         ex.matchOrRecord(h -> h instanceof EventSubscribed s && s.name().equals(name),
                 "called waitForEvent(name=" + name + ")", () -> new EventSubscribed(0, null, name));
         CompletionFuture<T> future = new CompletionFuture<>(ex, dataType,
@@ -107,20 +129,37 @@ final class Context implements OrchestrationContext {
 
     @Override
     public <T> DurableFuture<T> scheduleSubOrchestration(String name, Object input, Class<T> resultType) {
-        return scheduleSub(name, null, input, resultType);
+        return scheduleSubOrchestration(name, null, input, resultType, TaskOptions.none());
     }
 
     @Override
     public <T> DurableFuture<T> scheduleSubOrchestration(String name, String instanceId, Object input,
                                                          Class<T> resultType) {
         Objects.requireNonNull(instanceId, "instanceId");
-        return scheduleSub(name, instanceId, input, resultType);
+        return scheduleSubOrchestration(name, instanceId, input, resultType, TaskOptions.none());
     }
 
-    private <T> DurableFuture<T> scheduleSub(String name, String explicitId, Object input, Class<T> resultType) {
+    @Override
+    public <T> DurableFuture<T> scheduleSubOrchestration(String name, String instanceId, Object input,
+                                                         Class<T> resultType, TaskOptions options) {
         ex.checkCodeThread();
         Objects.requireNonNull(name, "orchestration name");
+        Objects.requireNonNull(resultType, "resultType");
+        Objects.requireNonNull(options, "options");
         String json = ex.codec().encode(input);
+        if (options.retryPolicy() == null && options.timeout() == null) {
+            return subAttempt(name, instanceId, json, resultType);
+        }
+        int[] attempt = {0};
+        return new RetryFuture<>(ex, () -> {
+            attempt[0]++;
+            // a failed child keeps its id; a retry under an explicit id runs as "<id>#<attempt>"
+            String id = instanceId == null || attempt[0] == 1 ? instanceId : instanceId + "#" + attempt[0];
+            return subAttempt(name, id, json, resultType);
+        }, options.retryPolicy(), options.timeout(), "sub-orchestration '" + name + "'");
+    }
+
+    private <T> CompletionFuture<T> subAttempt(String name, String explicitId, String json, Class<T> resultType) {
         HistoryEvent e = ex.matchOrRecord(
                 h -> h instanceof SubOrchestrationScheduled s && s.name().equals(name)
                         && (explicitId == null || explicitId.equals(s.instanceId())) && ex.inputsMatch(s.input(), json),
@@ -130,11 +169,11 @@ final class Context implements OrchestrationContext {
                         explicitId != null ? explicitId : childId(ex.historySize() + 1), json));
         SubOrchestrationScheduled s = (SubOrchestrationScheduled) e;
         ex.addMessage(OrchestratorMessage.of(s.instanceId(), OrchestratorMessage.ANY_EXECUTION,
-                new OrchestrationStarted(0, null, name, "", json,
+                new OrchestrationStarted(0, null, name, null, json,
                         new ParentInstance(ex.instanceId(), ex.executionId(), s.eventId()), null)));
-        return ex.awaitCompletion(s.eventId(), SubOrchestrationCompleted.class, new CompletionFuture<>(ex, resultType,
-                f -> new SubOrchestrationFailedException(name, s.instanceId(), f),
-                "sub-orchestration '" + name + "' (event " + s.eventId() + ")"));
+        return ex.awaitCompletion(s.eventId(), SubOrchestrationCompleted.class, s.instanceId(),
+                new CompletionFuture<>(ex, resultType, f -> new SubOrchestrationFailedException(name, s.instanceId(), f),
+                        "sub-orchestration '" + name + "' (event " + s.eventId() + ")"));
     }
 
     /** Generated child ids include the execution, so they stay unique across continue-as-new. */
@@ -165,14 +204,27 @@ final class Context implements OrchestrationContext {
                         explicitId != null ? explicitId : childId(ex.historySize() + 1), json));
         OrchestrationChained c = (OrchestrationChained) e;
         ex.addMessage(OrchestratorMessage.of(c.instanceId(), OrchestratorMessage.ANY_EXECUTION,
-                new OrchestrationStarted(0, null, name, "", json, null, null)));
+                new OrchestrationStarted(0, null, name, null, json, null, null)));
         return c.instanceId();
     }
 
     @Override
     public <T> T continueAsNew(Object input) {
         ex.checkCodeThread();
-        throw new ContinueAsNewSignal(ex.codec().encode(input));
+        throw new ContinueAsNewSignal(ex.codec().encode(input), ex.definition().version());
+    }
+
+    @Override
+    public <T> T continueAsNew(Object input, String version) {
+        ex.checkCodeThread();
+        throw new ContinueAsNewSignal(ex.codec().encode(input), version);
+    }
+
+    @Override
+    public boolean isPatched(String changeId) {
+        ex.checkCodeThread();
+        Objects.requireNonNull(changeId, "changeId");
+        return ex.patched(changeId);
     }
 
     @Override

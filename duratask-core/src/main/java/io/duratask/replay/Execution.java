@@ -29,6 +29,7 @@ import io.duratask.history.HistoryEvent.TimerCreated;
 import io.duratask.history.HistoryEvent.TimerFired;
 import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.OrchestratorMessage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -68,11 +69,20 @@ public final class Execution {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final Map<String, ArrayDeque<EventRaised>> unconsumedEvents = new HashMap<>();
     private final Map<String, ArrayDeque<CompletionFuture<?>>> eventWaiters = new HashMap<>();
+    private final Map<String, Boolean> patches = new HashMap<>();
 
     private Handoff handoff;
     private EngineFuture<?> blockedOn;
     private volatile boolean aborted;
     private boolean codeFinished;
+
+    // steering from outside
+    private boolean suspended;
+    private final List<HistoryEvent> deferredWhileSuspended = new ArrayList<>();
+    private boolean cancelRequested;
+    private boolean cancelDelivered;
+    private String cancelReason;
+    private boolean cancelRequestedThisTurn;
 
     // outcome
     private RuntimeStatus status = RuntimeStatus.RUNNING;
@@ -87,8 +97,8 @@ public final class Execution {
     private List<ActivityWorkItem> workItems = new ArrayList<>();
     private List<OrchestratorMessage> messages = new ArrayList<>();
 
-    /** What a scheduled call waits for, keyed by its scheduling event id. */
-    private record Pending(Class<? extends HistoryEvent> completes, CompletionFuture<?> future) {}
+    /** What a scheduled call waits for, keyed by its scheduling event id; childInstanceId for sub-orchestrations. */
+    private record Pending(Class<? extends HistoryEvent> completes, String childInstanceId, CompletionFuture<?> future) {}
 
     public Execution(String instanceId, long executionId, OrchestrationDefinition definition, PayloadCodec codec,
                      boolean relaxedInputMatching) {
@@ -154,8 +164,11 @@ public final class Execution {
         if (isEnded()) {
             abort();
         }
-        TurnResult result = new TurnResult(newEvents, workItems, messages, status, output, failure, customStatus,
-                continuedAsNew);
+        RuntimeStatus reported = status == RuntimeStatus.RUNNING && suspended && !continuedAsNew
+                ? RuntimeStatus.SUSPENDED : status;
+        TurnResult result = new TurnResult(newEvents, workItems, messages, reported, output, failure, customStatus,
+                continuedAsNew, cancelRequestedThisTurn);
+        cancelRequestedThisTurn = false;
         resetDelta();
         return result;
     }
@@ -204,10 +217,10 @@ public final class Execution {
             case SubOrchestrationCompleted c -> awaits(c.scheduledId(), SubOrchestrationCompleted.class);
             case SubOrchestrationFailed f -> awaits(f.scheduledId(), SubOrchestrationCompleted.class);
             case EventRaised r -> started != null;
-            case CancelRequested c -> started != null;
-            case Terminated t -> true;
-            case Suspended s -> started != null;
-            case Resumed r -> started != null;
+            case CancelRequested c -> started != null && !cancelRequested;
+            case Terminated t -> started != null;
+            case Suspended s -> started != null && !suspended;
+            case Resumed r -> started != null && suspended;
             case ActivityScheduled a -> false;
             case TimerCreated t -> false;
             case EventSubscribed e -> false;
@@ -238,8 +251,12 @@ public final class Execution {
         return p != null && p.completes() == completion;
     }
 
-    /** Hands one history event to the code. */
+    /** Hands one history event to the code (or, while suspended, holds it until resumed). */
     private void deliver(HistoryEvent e) {
+        if (suspended && holdsWhileSuspended(e)) {
+            deferredWhileSuspended.add(e);
+            return;
+        }
         switch (e) {
             case OrchestrationStarted s -> start(s);
             case ActivityCompleted c -> succeed(c.scheduledId(), c.result(), c.eventId());
@@ -248,11 +265,10 @@ public final class Execution {
             case SubOrchestrationCompleted c -> succeed(c.scheduledId(), c.result(), c.eventId());
             case SubOrchestrationFailed f -> fail(f.scheduledId(), f.failure(), f.eventId());
             case EventRaised r -> eventRaised(r);
-            case Terminated t -> end(RuntimeStatus.TERMINATED, null,
-                    FailureDetails.of("Terminated", t.reason()));
-            case CancelRequested c -> { } // cooperative cancellation is delivered by a later release
-            case Suspended s -> { }
-            case Resumed r -> { }
+            case Terminated t -> terminate(t.reason());
+            case CancelRequested c -> cancel(c.reason());
+            case Suspended s -> suspended = true;
+            case Resumed r -> resume();
             case ActivityScheduled a -> unmatched(a);
             case TimerCreated t -> unmatched(t);
             case EventSubscribed s -> unmatched(s);
@@ -264,6 +280,51 @@ public final class Execution {
             case OrchestrationFailed f -> unmatched(f);
             case ContinuedAsNew c -> unmatched(c);
         }
+    }
+
+    private static boolean holdsWhileSuspended(HistoryEvent e) {
+        return e instanceof ActivityCompleted || e instanceof ActivityFailed || e instanceof TimerFired
+                || e instanceof SubOrchestrationCompleted || e instanceof SubOrchestrationFailed
+                || e instanceof EventRaised || e instanceof CancelRequested;
+    }
+
+    private void resume() {
+        suspended = false;
+        List<HistoryEvent> held = new ArrayList<>(deferredWhileSuspended);
+        deferredWhileSuspended.clear();
+        for (HistoryEvent e : held) {
+            if (isEnded() || suspended) {
+                deferredWhileSuspended.add(e);
+                continue;
+            }
+            deliver(e);
+        }
+    }
+
+    /** Forced end: the code stops where it is; running children are terminated too. */
+    private void terminate(String reason) {
+        for (Pending p : pending.values()) {
+            if (p.childInstanceId() != null) {
+                messages.add(OrchestratorMessage.of(p.childInstanceId(), OrchestratorMessage.ANY_EXECUTION,
+                        new Terminated(0, null, "parent '" + instanceId + "' terminated" + (reason == null ? "" : ": " + reason))));
+            }
+        }
+        end(RuntimeStatus.TERMINATED, null, FailureDetails.of("io.duratask.Terminated",
+                "terminated" + (reason == null ? "" : ": " + reason)));
+    }
+
+    /** Cooperative: the next await throws; children are asked to cancel; running activities are told. */
+    private void cancel(String reason) {
+        cancelRequested = true;
+        cancelReason = reason;
+        cancelRequestedThisTurn = true;
+        for (Pending p : pending.values()) {
+            if (p.childInstanceId() != null) {
+                messages.add(OrchestratorMessage.of(p.childInstanceId(), OrchestratorMessage.ANY_EXECUTION,
+                        new CancelRequested(0, null, "parent '" + instanceId + "' cancelled" + (reason == null ? "" : ": " + reason))));
+            }
+        }
+        resumeIfUnblocked();
     }
 
     /** A decision in history that the code, now blocked, did not make. */
@@ -309,7 +370,7 @@ public final class Execution {
     }
 
     private void resumeIfUnblocked() {
-        if (!codeFinished && blockedOn != null && blockedOn.isDone() && !isEnded()) {
+        if (!codeFinished && blockedOn != null && (blockedOn.isDone() || cancelPending()) && !isEnded()) {
             runCode();
         }
     }
@@ -336,7 +397,7 @@ public final class Execution {
             // discarded by the engine
         } catch (ContinueAsNewSignal can) {
             if (!aborted) {
-                continueAsNew(can.input);
+                continueAsNew(can.input, can.version);
             }
         } catch (Throwable t) {
             if (!aborted && nondeterminism == null) {
@@ -345,7 +406,8 @@ public final class Execution {
                     matchOrRecord(h -> h instanceof OrchestrationFailed, "failed the orchestration with " + details,
                             () -> new OrchestrationFailed(0, null, details));
                     if (nondeterminism == null) {
-                        end(RuntimeStatus.FAILED, null, details);
+                        end(details.isCausedBy(io.duratask.OrchestrationCancelledException.class)
+                                ? RuntimeStatus.CANCELED : RuntimeStatus.FAILED, null, details);
                     }
                 } catch (RuntimeException ignored) {
                     // nondeterminism recorded by matchOrRecord
@@ -357,7 +419,7 @@ public final class Execution {
         }
     }
 
-    private void continueAsNew(String input) {
+    private void continueAsNew(String input, String version) {
         matchOrRecord(h -> h instanceof ContinuedAsNew, "continued as new",
                 () -> new ContinuedAsNew(0, null, input));
         if (nondeterminism != null) {
@@ -366,7 +428,7 @@ public final class Execution {
         continuedAsNew = true;
         long next = executionId + 1;
         messages.add(OrchestratorMessage.of(instanceId, next, new OrchestrationStarted(0, null, started.name(),
-                started.version(), input, started.parent(), started.traceContext())));
+                version, input, started.parent(), started.traceContext())));
         unconsumedEvents.values().stream()
                 .flatMap(ArrayDeque::stream)
                 .sorted(Comparator.comparingLong(EventRaised::eventId))
@@ -387,15 +449,23 @@ public final class Execution {
         }
     }
 
+    private boolean cancelPending() {
+        return cancelRequested && !cancelDelivered;
+    }
+
     /** Called by {@link EngineFuture#await()}. */
     void awaitOnCodeThread(EngineFuture<?> future) {
         checkCodeThread();
-        while (!future.isDone()) {
+        while (!future.isDone() && !cancelPending()) {
             checkNotAborted();
             blockedOn = future;
             handoff.yieldToDriver();
         }
         checkNotAborted();
+        if (cancelPending()) {
+            cancelDelivered = true;
+            throw new io.duratask.OrchestrationCancelledException(cancelReason);
+        }
     }
 
     void checkCodeThread() {
@@ -457,9 +527,30 @@ public final class Execution {
     }
 
     <T> CompletionFuture<T> awaitCompletion(long scheduledId, Class<? extends HistoryEvent> completes,
-                                            CompletionFuture<T> future) {
-        pending.put(scheduledId, new Pending(completes, future));
+                                            String childInstanceId, CompletionFuture<T> future) {
+        pending.put(scheduledId, new Pending(completes, childInstanceId, future));
         return future;
+    }
+
+    /** A durable timer {@code delay} after the current time; from the code thread or, for retries, the driver. */
+    CompletionFuture<Void> internalTimer(Duration delay) {
+        Instant fireAt = currentTime.plus(delay);
+        HistoryEvent e = matchOrRecord(h -> h instanceof TimerCreated, "called scheduleTimer(" + delay + ")",
+                () -> new TimerCreated(0, null, fireAt));
+        TimerCreated t = (TimerCreated) e;
+        addMessage(new OrchestratorMessage(instanceId, executionId, new TimerFired(0, null, t.eventId(), t.fireAt()),
+                t.fireAt()));
+        return awaitCompletion(t.eventId(), TimerFired.class, null, new CompletionFuture<>(this, Void.class,
+                f -> new IllegalStateException("timer failed: " + f), "timer (event " + t.eventId() + ")"));
+    }
+
+    /**
+     * Stops waiting for {@code future}'s completion (its call timed out or lost a race that decides it): a
+     * late completion is then dropped instead of appended, and an event wait no longer takes an event.
+     */
+    void forget(CompletionFuture<?> future) {
+        pending.values().removeIf(p -> p.future() == future);
+        eventWaiters.values().forEach(q -> q.remove(future));
     }
 
     void addWorkItem(ActivityWorkItem item) {
@@ -483,6 +574,30 @@ public final class Execution {
         } else {
             eventWaiters.computeIfAbsent(name, n -> new ArrayDeque<>()).add(future);
         }
+    }
+
+    /**
+     * The patch decision for {@code changeId}: replaying history recorded without the marker keeps the old
+     * branch; anywhere else the marker is recorded and the new branch taken. Decided once per execution.
+     */
+    boolean patched(String changeId) {
+        Boolean known = patches.get(changeId);
+        if (known != null) {
+            return known;
+        }
+        String kind = "patch:" + changeId;
+        boolean result;
+        if (replaying) {
+            result = cursor < history.size() && history.get(cursor) instanceof SideEffectRecorded s && s.kind().equals(kind);
+            if (result) {
+                cursor++;
+            }
+        } else {
+            recordNew(new SideEffectRecorded(0, null, kind, "true"));
+            result = true;
+        }
+        patches.put(changeId, result);
+        return result;
     }
 
     void customStatus(String json) {

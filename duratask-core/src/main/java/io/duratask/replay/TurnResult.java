@@ -18,10 +18,13 @@ import java.util.List;
  * @param failure when failed
  * @param customStatus JSON custom status, or null
  * @param continuedAsNew true if this turn ended the execution with continue-as-new
+ * @param cancelRequested true if a cancellation reached the execution this turn (running activities of
+ *     the instance should be told)
  */
 public record TurnResult(List<HistoryEvent> newEvents, List<ActivityWorkItem> workItems,
                          List<OrchestratorMessage> messages, RuntimeStatus status, String output,
-                         FailureDetails failure, String customStatus, boolean continuedAsNew) {
+                         FailureDetails failure, String customStatus, boolean continuedAsNew,
+                         boolean cancelRequested) {
 
     /** True if the execution ended this turn (completed, failed or continued as new). */
     public boolean executionEnded() {

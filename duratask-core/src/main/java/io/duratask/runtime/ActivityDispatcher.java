@@ -32,6 +32,9 @@ final class ActivityDispatcher {
     private final LockRenewer renewer;
     private final WorkerLoop<WorkItemLease> loop;
     private volatile boolean stopping;
+    /** Activities running now, by instance, so a cancellation can reach them. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<Ctx>> running =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ActivityDispatcher(Provider provider, Registry registry, RuntimeOptions options, Wakeups wakeups) {
         this.provider = provider;
@@ -53,6 +56,14 @@ final class ActivityDispatcher {
         boolean clean = loop.stop(timeout);
         renewer.stop();
         return clean;
+    }
+
+    /** Tells the running activities of {@code instanceId} (in this process) that their orchestration was cancelled. */
+    void cancelInstance(String instanceId) {
+        java.util.Set<Ctx> ctxs = running.get(instanceId);
+        if (ctxs != null) {
+            ctxs.forEach(c -> c.cancelled = true);
+        }
     }
 
     private void run(WorkItemLease lease) {
@@ -93,19 +104,27 @@ final class ActivityDispatcher {
             PayloadException named = new PayloadException("input of activity '" + item.name() + "': " + e.getMessage(), e);
             return new ActivityFailed(0, null, item.scheduledId(), FailureDetails.nonRetryable(named));
         }
+        Ctx ctx = new Ctx(lease);
+        java.util.Set<Ctx> ctxs = running.computeIfAbsent(item.instanceId(),
+                k -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        ctxs.add(ctx);
         try {
-            Object result = def.get().code().run(new Ctx(lease), input);
+            Object result = def.get().code().run(ctx, input);
             return new ActivityCompleted(0, null, item.scheduledId(), options.payloadCodec().encode(result));
         } catch (Throwable t) {
             if (t instanceof InterruptedException || t.getCause() instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             return new ActivityFailed(0, null, item.scheduledId(), FailureDetails.of(t));
+        } finally {
+            ctxs.remove(ctx);
+            running.computeIfPresent(item.instanceId(), (k, set) -> set.isEmpty() ? null : set);
         }
     }
 
     private final class Ctx implements ActivityContext {
         private final WorkItemLease lease;
+        private volatile boolean cancelled;
 
         Ctx(WorkItemLease lease) {
             this.lease = lease;
@@ -138,7 +157,7 @@ final class ActivityDispatcher {
 
         @Override
         public boolean isCancelled() {
-            return stopping;
+            return stopping || cancelled;
         }
 
         @Override

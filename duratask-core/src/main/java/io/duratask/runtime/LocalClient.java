@@ -1,5 +1,6 @@
 package io.duratask.runtime;
 
+import io.duratask.InstanceExistsException;
 import io.duratask.InstanceNotFoundException;
 import io.duratask.PayloadCodec;
 import io.duratask.Registry;
@@ -7,8 +8,13 @@ import io.duratask.UnknownNameException;
 import io.duratask.WaitTimeoutException;
 import io.duratask.client.DurableClient;
 import io.duratask.client.OrchestrationStatus;
+import io.duratask.client.StartOptions;
 import io.duratask.history.HistoryEvent;
+import io.duratask.history.HistoryEvent.CancelRequested;
 import io.duratask.history.HistoryEvent.EventRaised;
+import io.duratask.history.HistoryEvent.Resumed;
+import io.duratask.history.HistoryEvent.Suspended;
+import io.duratask.history.HistoryEvent.Terminated;
 import io.duratask.history.HistoryEvent.OrchestrationStarted;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
@@ -16,6 +22,7 @@ import io.duratask.spi.InstanceQuery;
 import io.duratask.spi.OrchestratorMessage;
 import io.duratask.spi.Provider;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,22 +60,21 @@ public final class LocalClient implements DurableClient {
 
     @Override
     public String startOrchestration(String name, Object input) {
-        return startOrchestration(UUID.randomUUID().toString(), name, "", input);
+        return start(UUID.randomUUID().toString(), name, null, input);
     }
 
     @Override
     public String startOrchestration(String instanceId, String name, Object input) {
-        return startOrchestration(instanceId, name, "", input);
+        return start(instanceId, name, null, input);
     }
 
-    @Override
-    public String startOrchestration(String instanceId, String name, String version, Object input) {
+    private String start(String instanceId, String name, String version, Object input) {
         requireId(instanceId);
         Objects.requireNonNull(name, "orchestration name");
-        String resolvedVersion = version == null ? "" : version;
+        String resolvedVersion = version;
         if (registry != null) {
-            String what = resolvedVersion.isEmpty() ? name : name + "' version '" + resolvedVersion;
-            resolvedVersion = registry.orchestration(name, resolvedVersion)
+            String what = version == null ? name : name + "' version '" + version;
+            resolvedVersion = registry.orchestration(name, version)
                     .orElseThrow(() -> new UnknownNameException("orchestration", what, registry.orchestrationNames()))
                     .version();
         }
@@ -77,6 +83,83 @@ public final class LocalClient implements DurableClient {
                 new OrchestrationStarted(0, null, name, resolvedVersion, json, null, null)));
         onEnqueue.run();
         return instanceId;
+    }
+
+    @Override
+    public String startOrchestration(String instanceId, String name, Object input, StartOptions options) {
+        try {
+            return start(instanceId, name, options.version(), input);
+        } catch (InstanceExistsException e) {
+            if (!options.returnExisting()) {
+                throw e;
+            }
+            InstanceInfo existing = provider.getInstance(instanceId).orElseThrow(() -> e);
+            if (!name.equals(existing.name())) {
+                throw new InstanceExistsException(instanceId + "' (an instance of '" + existing.name() + "', not '" + name);
+            }
+            return instanceId;
+        }
+    }
+
+    @Override
+    public void cancel(String instanceId, String reason) {
+        send(instanceId, new CancelRequested(0, null, reason));
+    }
+
+    @Override
+    public void terminate(String instanceId, String reason) {
+        send(instanceId, new Terminated(0, null, reason));
+    }
+
+    @Override
+    public void suspend(String instanceId, String reason) {
+        send(instanceId, new Suspended(0, null, reason));
+    }
+
+    @Override
+    public void resume(String instanceId, String reason) {
+        send(instanceId, new Resumed(0, null, reason));
+    }
+
+    private void send(String instanceId, HistoryEvent event) {
+        requireId(instanceId);
+        provider.enqueue(OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION, event));
+        onEnqueue.run();
+    }
+
+    @Override
+    public void restart(String instanceId, Object input) {
+        restart(instanceId, codec.encode(input), true);
+    }
+
+    @Override
+    public void restart(String instanceId) {
+        restart(instanceId, null, false);
+    }
+
+    private void restart(String instanceId, String json, boolean newInput) {
+        requireId(instanceId);
+        InstanceInfo info = provider.getInstance(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        String version = null;
+        if (registry != null) {
+            version = registry.orchestration(info.name())
+                    .orElseThrow(() -> new UnknownNameException("orchestration", info.name(), registry.orchestrationNames()))
+                    .version();
+        }
+        provider.restartInstance(OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION,
+                new OrchestrationStarted(0, null, info.name(), version, newInput ? json : info.input(), null, null)));
+        onEnqueue.run();
+    }
+
+    @Override
+    public int purge(String instanceId) {
+        requireId(instanceId);
+        return provider.purgeInstance(instanceId);
+    }
+
+    @Override
+    public int purgeFinishedBefore(Instant finishedBefore) {
+        return provider.purgeInstances(finishedBefore, java.util.Set.of());
     }
 
     @Override

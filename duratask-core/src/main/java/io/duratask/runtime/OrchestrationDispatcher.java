@@ -24,9 +24,11 @@ final class OrchestrationDispatcher {
     private final WorkerLoop<OrchestrationItem> loop;
     private final Wakeups wakeups;
     private final CompletionWaiters waiters;
+    private final java.util.function.Consumer<String> onCancel;
 
     OrchestrationDispatcher(Provider provider, Registry registry, RuntimeOptions options, Wakeups wakeups,
-                            CompletionWaiters waiters) {
+                            CompletionWaiters waiters, java.util.function.Consumer<String> onCancel) {
+        this.onCancel = onCancel;
         this.provider = provider;
         this.options = options;
         this.cache = new ExecutionCache(options.cacheSize());
@@ -86,6 +88,9 @@ final class OrchestrationDispatcher {
             } else {
                 cache.put(turn.execution());
             }
+        }
+        if (turn.cancelRequested()) {
+            onCancel.accept(item.instanceId());
         }
         if (!turn.commit().workItems().isEmpty()) {
             wakeups.activities().signal();

@@ -18,8 +18,9 @@ public final class RuntimeHost {
         this.provider = provider;
         this.wakeups = new Wakeups(options.orchestrationConcurrency(), options.activityConcurrency(), options.clock());
         CompletionWaiters waiters = new CompletionWaiters();
-        this.orchestrations = new OrchestrationDispatcher(provider, registry, options, wakeups, waiters);
         this.activities = new ActivityDispatcher(provider, registry, options, wakeups);
+        this.orchestrations = new OrchestrationDispatcher(provider, registry, options, wakeups, waiters,
+                activities::cancelInstance);
         this.client = new LocalClient(provider, registry, options.payloadCodec(),
                 () -> wakeups.orchestrations().signal(), waiters);
     }

@@ -48,7 +48,11 @@ final class TurnProcessor {
     }
 
     /** The commit for {@code item}, and the execution to cache afterwards (null if none). */
-    record Turn(TurnCommit commit, Execution execution, boolean ended) {}
+    record Turn(TurnCommit commit, Execution execution, boolean ended, boolean cancelRequested) {
+        Turn(TurnCommit commit, Execution execution, boolean ended) {
+            this(commit, execution, ended, false);
+        }
+    }
 
     Turn process(OrchestrationItem item) {
         String id = item.instanceId();
@@ -119,7 +123,7 @@ final class TurnProcessor {
         InstanceUpdate update = new InstanceUpdate(s == null ? nameOf(info) : s.name(), s == null ? null : s.version(),
                 nextExecution, r.status(), input, r.output(), r.failure(), r.customStatus());
         TurnCommit commit = new TurnCommit(item.executionId(), r.newEvents(), r.workItems(), messages, update);
-        return new Turn(commit, ex, r.executionEnded());
+        return new Turn(commit, ex, r.executionEnded(), r.cancelRequested());
     }
 
     /** Answers a start aimed at an instance that already runs; true if {@code e} was such a start. */
@@ -147,7 +151,7 @@ final class TurnProcessor {
 
     private TurnCommit failUnknown(OrchestrationItem item, List<HistoryEvent> history, OrchestrationStarted started,
                                    List<HistoryEvent> incoming, List<OrchestratorMessage> replies, Instant now) {
-        String what = started.version() == null || started.version().isEmpty()
+        String what = started.version() == null
                 ? started.name() : started.name() + "' version '" + started.version();
         FailureDetails failure = FailureDetails.nonRetryable(
                 new UnknownNameException("orchestration", what, registry.orchestrationNames()));

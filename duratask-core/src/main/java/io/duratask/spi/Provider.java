@@ -81,7 +81,39 @@ public interface Provider extends AutoCloseable {
      */
     void enqueue(OrchestratorMessage message);
 
+    /**
+     * Starts a finished instance again, atomically: the instance moves to execution {@code current + 1}
+     * in state PENDING with the start message's input, earlier executions' histories stay readable, and
+     * the start message is enqueued for the new execution.
+     *
+     * @throws io.duratask.InstanceNotFoundException if there is no such instance
+     * @throws IllegalStateException if the instance has not finished
+     */
+    default void restartInstance(OrchestratorMessage startMessage) {
+        throw new UnsupportedOperationException("restartInstance is not supported by " + getClass().getName());
+    }
+
     // ---- management ------------------------------------------------------------------------------
+
+    /**
+     * Deletes a finished instance with every execution's history, its messages and work items, and,
+     * recursively, every instance whose parent it is (its sub-orchestrations, whatever their state).
+     * Returns how many instances were deleted (0 if there was none).
+     *
+     * @throws IllegalStateException if the instance has not finished (terminate it first)
+     */
+    default int purgeInstance(String instanceId) {
+        throw new UnsupportedOperationException("purgeInstance is not supported by " + getClass().getName());
+    }
+
+    /**
+     * Purges (as {@link #purgeInstance}) every finished instance last updated before {@code finishedBefore}
+     * whose status is in {@code statuses} (empty: every final status). Returns how many were deleted,
+     * children included.
+     */
+    default int purgeInstances(java.time.Instant finishedBefore, java.util.Set<io.duratask.RuntimeStatus> statuses) {
+        throw new UnsupportedOperationException("purgeInstances is not supported by " + getClass().getName());
+    }
 
     Optional<InstanceInfo> getInstance(String instanceId);
 
