@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * JSON encoding and decoding between SPI records and columns. It runs on the calling threads, before an
- * operation is submitted and after its result returns, so that the single writer thread only runs SQL.
- * Thread-safe.
+ * operation is submitted and after its result returns, so that a batch (which holds the database's write
+ * lock) only runs SQL. Thread-safe.
  */
 final class Codec {
 

@@ -40,7 +40,7 @@ final class Connections {
 
     /**
      * The writer's connection: switches the file to WAL mode, migrates the schema, and turns off automatic
-     * checkpoints (the writer runs them itself between batches; see {@link GroupCommitWriter}).
+     * checkpoints (the batch leader runs them itself after a batch; see {@link GroupCommitWriter}).
      */
     Db openWriter() {
         Db db = open();

@@ -2,38 +2,52 @@ package io.duratask.sqlite;
 
 import io.duratask.spi.ProviderException;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of one {@link SqliteProvider}: one platform thread owning one connection, executing
- * every operation that writes, with group commit.
+ * The single writer of one {@link SqliteProvider}: one connection, used by one caller at a time, running
+ * every operation that writes, with group commit led by the callers themselves (leader/follower).
  *
- * <p>Callers {@link #execute submit} an operation and block until its outcome is known. The writer takes
- * everything queued (up to {@code maxBatchSize}) and runs it in one {@code BEGIN IMMEDIATE ... COMMIT}
- * transaction. Each operation runs inside its own {@code SAVEPOINT}, so an operation that throws (a lost
- * lock, an existing instance id, a SQL error) is rolled back alone and its exception reaches only its own
- * caller. Futures complete after {@code COMMIT} returns: nobody sees success before it is stored. If the
+ * <p><b>Leader and followers.</b> A caller {@link #execute submits} an operation by adding it to a queue,
+ * then tries to take leadership. If nobody leads, it becomes the leader and runs a batch on its own thread:
+ * it takes everything queued (up to {@code maxBatchSize}, oldest first), runs it in one
+ * {@code BEGIN IMMEDIATE ... COMMIT} transaction and publishes every outcome. Otherwise it is a follower: it
+ * parks until its operation's outcome is published, or until it is asked to lead. A leader leads until its
+ * own operation is done, then releases leadership and, if operations are queued, wakes the caller of the
+ * oldest one to lead the next batch. Operations that arrive while a leader is inside {@code COMMIT}
+ * (waiting for the fsync) queue up and form the next batch, so under load many operations share one
+ * fsync; on an idle system an operation runs on its caller's thread with no thread handoff at all.
+ *
+ * <p>No operation is stranded in the queue with nobody leading: a caller enqueues <em>before</em> it tries
+ * to lead, and a leader looks at the queue <em>after</em> it releases leadership. If the caller's attempt
+ * fails, the leader holding the lock at that moment releases it later, so it sees the operation and wakes
+ * its caller (or a newer leader drained it already, and publishes it).
+ *
+ * <p>Each operation runs inside its own {@code SAVEPOINT}, so an operation that throws (a lost lock, an
+ * existing instance id, a SQL error) is rolled back alone and its exception reaches only its own caller.
+ * Outcomes are published after {@code COMMIT} returns: nobody sees success before it is stored. If the
  * transaction cannot be started or committed, every operation of the batch fails with a retryable
- * {@link ProviderException}.
+ * {@link ProviderException}. Waiting ignores interrupts (giving up would leave the outcome unknown); the
+ * interrupt flag is restored afterwards. See {@link BatchRunner}.
  *
- * <p><b>Durability per batch.</b> An operation is {@link Durability#DURABLE} (turn commits, work-item
- * completions, client operations) or {@link Durability#LOCK_ONLY} (fetches, renewals, abandons). A batch
+ * <p><b>Durability per batch.</b> An operation is {@link Durability#DURABLE} (turn commits, client
+ * operations, and activity completions if {@link SqliteOptions#syncActivityCompletions()}) or
+ * {@link Durability#LOCK_ONLY} (fetches, renewals, abandons, and by default activity completions). A batch
  * with at least one durable operation runs with {@code PRAGMA synchronous} at the configured level (FULL:
- * the log is fsynced at commit). A batch of lock operations only runs with {@code synchronous=NORMAL},
- * which in WAL mode commits without any fsync. Losing such a batch in a power failure only loses locks,
- * visibility times and dequeue counts, which expire or are redone anyway; and the fsync of a later durable
- * commit also makes the earlier, unsynced log frames durable, because the log is one file written in
- * order. A fetch that finds nothing writes nothing at all.
+ * the log is fsynced at commit). A batch of lock-only operations runs with {@code synchronous=NORMAL},
+ * which in WAL mode commits without any fsync. The log is one file written in order, so the fsync of any
+ * later durable commit also makes every earlier, unsynced frame durable. Losing lock operations in a power
+ * failure only loses locks, visibility times and dequeue counts, which expire or are redone anyway. Losing
+ * an activity completion brings back its work item (deleted in the same transaction), so the activity runs
+ * again, which its at-least-once contract allows; and nothing can depend on the completion before a turn
+ * consumes it, and that turn's commit is synced and later in the log. A fetch that finds nothing writes
+ * nothing at all.
  *
  * <p>Why NORMAL and not OFF: commits cost the same (no fsync) in WAL mode, but with OFF SQLite also skips
  * the syncs that keep the file consistent — when a checkpoint copies the log into the database file, and
@@ -41,11 +55,10 @@ import org.slf4j.LoggerFactory;
  * the file. NORMAL keeps those syncs; they happen about once per checkpoint, not per commit.
  *
  * <p><b>Checkpoints.</b> Automatic checkpoints are off on this connection (they would run inside a commit
- * and delay its callers); the writer runs a passive checkpoint itself between batches, at most once per
+ * and delay its callers); the leader runs a passive checkpoint itself after a batch, at most once per
  * {@code checkpointInterval}.
  */
 final class GroupCommitWriter implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
 
     /** Whether an operation's effects must be on disk before its caller hears of success. */
     enum Durability { DURABLE, LOCK_ONLY }
@@ -59,64 +72,26 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Counters for diagnostics. */
     record Stats(long batches, long durableBatches, long operations) {}
 
-    private static final class Pending<T> {
-        final String name;
-        final Durability durability;
-        final Operation<T> operation;
-        final CompletableFuture<T> future = new CompletableFuture<>();
-        T result;
-        RuntimeException error;
-
-        Pending(String name, Durability durability, Operation<T> operation) {
-            this.name = name;
-            this.durability = durability;
-            this.operation = operation;
-        }
-
-        void complete() {
-            if (error != null) {
-                future.completeExceptionally(error);
-            } else {
-                future.complete(result);
-            }
-        }
-    }
-
-    /** Tells the writer thread to finish what is queued and stop. */
-    private static final Pending<Void> STOP = new Pending<>("stop", Durability.LOCK_ONLY, db -> null);
-
-    /** The transaction was rolled back as a whole; the batch cannot continue. */
-    private static final class TransactionLost extends Exception {
-        TransactionLost(SQLException cause) {
-            super(cause);
-        }
-    }
-
-    private final Db db;
     private final Path file;
-    private final SqliteOptions options;
-    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final int maxBatchSize;
+    private final BatchRunner runner;
+    private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
+    /** Held by the caller that runs batches: the leader. Not {@code synchronized}: callers are virtual threads. */
+    private final ReentrantLock leadership = new ReentrantLock();
+    /** Read-held while submitting, write-held to close: nothing is queued after close drained the queue. */
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
-    private final Thread thread;
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong durableBatches = new AtomicLong();
-    private final AtomicLong operations = new AtomicLong();
     private boolean closed; // guarded by closeLock
-    private boolean atConfiguredLevel = true; // the connection starts at the configured level
-    private long lastCheckpointNanos = System.nanoTime();
 
     GroupCommitWriter(Db db, SqliteOptions options) {
-        this.db = db;
         this.file = db.file();
-        this.options = options;
-        this.thread = Thread.ofPlatform().name("duratask-sqlite-writer-" + file.getFileName()).daemon(true)
-                .start(this::loop);
+        this.maxBatchSize = options.maxBatchSize();
+        this.runner = new BatchRunner(db, options);
     }
 
     /**
-     * Runs {@code operation} in the next batch and returns its result once the batch is committed. Waits
-     * without giving up on interrupts (the outcome would otherwise be unknown); the interrupt flag is
-     * restored afterwards.
+     * Runs {@code operation} in the next batch and returns its result once the batch is committed, leading
+     * that batch if nobody else does. Waits without giving up on interrupts (the outcome would otherwise be
+     * unknown); the interrupt flag is restored afterwards.
      */
     <T> T execute(String name, Durability durability, Operation<T> operation) {
         Pending<T> pending = new Pending<>(name, durability, operation);
@@ -129,60 +104,19 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             closeLock.readLock().unlock();
         }
-        return await(pending);
-    }
-
-    Stats stats() {
-        return new Stats(batches.get(), durableBatches.get(), operations.get());
-    }
-
-    ProviderException closedException() {
-        return new ProviderException("the SQLite provider for " + file + " is closed", false);
-    }
-
-    /** Runs what is queued, stops the thread and closes the connection. Idempotent. */
-    @Override
-    public void close() {
-        closeLock.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                queue.add(STOP);
-            }
-        } finally {
-            closeLock.writeLock().unlock();
-        }
-        boolean interrupted = false;
-        while (thread.isAlive() && Thread.currentThread() != thread) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static <T> T await(Pending<T> pending) {
         boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return pending.future.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() != null && e.getCause().getClass() == ProviderException.class) {
-                        // a storage failure, maybe shared by the whole batch: give each caller its own, with its stack
-                        ProviderException failure = (ProviderException) e.getCause();
-                        throw new ProviderException(failure.getMessage(), failure.isRetryable(), failure);
+            while (!pending.isDone()) {
+                if (leadership.tryLock()) {
+                    try {
+                        interrupted |= lead(pending);
+                    } finally {
+                        leadership.unlock();
+                        wakeNextLeader();
                     }
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re; // an outcome of this operation alone (lock lost, instance exists, ...)
-                    }
-                    throw new ProviderException(pending.name + " failed: " + e.getCause(), false, e.getCause());
+                } else {
+                    LockSupport.park(this);
+                    interrupted |= Thread.interrupted(); // park returns at once while the flag is set
                 }
             }
         } finally {
@@ -190,160 +124,79 @@ final class GroupCommitWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        return pending.outcome();
     }
 
-    private void loop() {
-        List<Pending<?>> batch = new ArrayList<>(options.maxBatchSize());
-        try {
-            boolean stopping = false;
-            while (!stopping) {
-                batch.add(queue.take());
-                queue.drainTo(batch, options.maxBatchSize() - 1);
-                stopping = batch.remove(STOP);
-                if (!batch.isEmpty()) {
-                    runSafely(batch);
-                }
-                batch.clear();
-            }
-        } catch (InterruptedException e) {
-            log.error("SQLite writer for {} was interrupted; the provider stops accepting writes", file);
-        } finally {
-            shutDown(batch);
-        }
+    Stats stats() {
+        return runner.stats();
     }
 
-    private void runSafely(List<Pending<?>> batch) {
-        try {
-            runBatch(batch);
-        } catch (RuntimeException | Error e) {
-            log.error("SQLite writer for {} failed a batch unexpectedly", file, e);
-            rollbackQuietly(); // in case the transaction is still open
-            ProviderException failure = new ProviderException("SQLite write failed on " + file + ": " + e, true, e);
-            for (Pending<?> p : batch) {
-                p.future.completeExceptionally(failure);
-            }
-        }
+    ProviderException closedException() {
+        return new ProviderException("the SQLite provider for " + file + " is closed", false);
     }
 
-    private void runBatch(List<Pending<?>> batch) {
-        boolean durable = batch.stream().anyMatch(p -> p.durability == Durability.DURABLE);
-        batches.incrementAndGet();
-        operations.addAndGet(batch.size());
-        try {
-            setSyncing(durable);
-            db.exec("BEGIN IMMEDIATE");
-        } catch (SQLException e) {
-            failAll(batch, SqlErrors.translate("begin transaction", file, e), true);
-            return;
-        }
-        try {
-            for (Pending<?> p : batch) {
-                runInSavepoint(p);
-            }
-            db.exec("COMMIT");
-        } catch (TransactionLost | SQLException e) {
-            SQLException cause = e instanceof TransactionLost lost ? (SQLException) lost.getCause() : (SQLException) e;
-            rollbackQuietly();
-            ProviderException failure = new ProviderException("SQLite commit of " + batch.size() + " operations failed on "
-                    + file + ": " + cause.getMessage() + "; nothing of them was applied, retry", true, cause);
-            failAll(batch, failure, false);
-            return;
-        }
-        if (durable) {
-            durableBatches.incrementAndGet();
-        }
-        for (Pending<?> p : batch) {
-            p.complete();
-        }
-        checkpointIfDue();
-    }
-
-    private <T> void runInSavepoint(Pending<T> p) throws TransactionLost {
-        try {
-            db.exec("SAVEPOINT op");
-        } catch (SQLException e) {
-            throw new TransactionLost(e);
-        }
-        try {
-            p.result = p.operation.run(db);
-            db.exec("RELEASE op");
-        } catch (SQLException e) {
-            p.error = SqlErrors.translate(p.name, file, e);
-            rollbackToSavepoint();
-        } catch (RuntimeException e) {
-            p.error = e;
-            rollbackToSavepoint();
-        }
-    }
-
-    private void rollbackToSavepoint() throws TransactionLost {
-        try {
-            db.exec("ROLLBACK TO op");
-            db.exec("RELEASE op");
-        } catch (SQLException e) {
-            // SQLite rolled back the whole transaction (e.g. disk full, I/O error)
-            throw new TransactionLost(e);
-        }
-    }
-
-    /** Fails every operation; unless {@code overrideOwnErrors}, one that already failed keeps its own error. */
-    private static void failAll(List<Pending<?>> batch, ProviderException failure, boolean overrideOwnErrors) {
-        for (Pending<?> p : batch) {
-            if (overrideOwnErrors || p.error == null) {
-                p.future.completeExceptionally(failure);
-            } else {
-                p.future.completeExceptionally(p.error);
-            }
-        }
-    }
-
-    /** Durable batches run at the configured level, lock-only batches at NORMAL (no fsync at commit). */
-    private void setSyncing(boolean durable) throws SQLException {
-        if (options.synchronous() == SqliteOptions.Synchronous.NORMAL || durable == atConfiguredLevel) {
-            return;
-        }
-        db.exec(durable ? Connections.synchronousPragma(options.synchronous()) : "PRAGMA synchronous=NORMAL");
-        atConfiguredLevel = durable;
-    }
-
-    private void checkpointIfDue() {
-        long now = System.nanoTime();
-        if (now - lastCheckpointNanos < options.checkpointInterval().toNanos()) {
-            return;
-        }
-        lastCheckpointNanos = now;
-        try (ResultSet rs = db.prepare("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
-            if (rs.next() && log.isDebugEnabled()) {
-                log.debug("checkpoint of {}: log {} frames, {} copied", file, rs.getLong(2), rs.getLong(3));
-            }
-        } catch (SQLException e) {
-            log.warn("checkpoint of {} failed (will retry later): {}", file, e.getMessage());
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            db.exec("ROLLBACK");
-        } catch (SQLException ignored) {
-            // already rolled back by SQLite
-        }
-    }
-
-    private void shutDown(List<Pending<?>> unfinished) {
+    /**
+     * Rejects later operations, runs those already submitted (leading their batches if need be), then closes
+     * the connection. Idempotent.
+     */
+    @Override
+    public void close() {
         closeLock.writeLock().lock();
         try {
             closed = true;
         } finally {
             closeLock.writeLock().unlock();
         }
-        queue.drainTo(unfinished);
-        unfinished.remove(STOP);
-        failAll(unfinished, closedException(), true);
+        leadership.lock();
+        boolean interrupted = Thread.interrupted();
         try {
-            setSyncing(true); // back to the configured level for the checkpoint SQLite runs when it closes
-        } catch (SQLException e) {
-            log.warn("cannot restore synchronous mode on {} before closing: {}", file, e.getMessage());
+            while (runBatch()) {
+                // until the queue is empty; nothing is added any more
+            }
+            runner.close();
+        } finally {
+            leadership.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        db.close();
+    }
+
+    /**
+     * Runs batches, holding leadership, until {@code own} is done (it is among the oldest queued, so it is
+     * in the first batch unless more than {@code maxBatchSize} were queued before it). The interrupt flag
+     * is cleared meanwhile, so that the batch does not run on an interrupted thread; returns whether it was
+     * set.
+     */
+    private boolean lead(Pending<?> own) {
+        boolean interrupted = Thread.interrupted();
+        while (!own.isDone() && runBatch()) {
+            interrupted |= Thread.interrupted();
+        }
+        return interrupted;
+    }
+
+    /** Runs the oldest queued operations as one batch; false if the queue was empty. Leader only. */
+    private boolean runBatch() {
+        List<Pending<?>> batch = new ArrayList<>(Math.min(maxBatchSize, 16));
+        for (Pending<?> p; batch.size() < maxBatchSize && (p = queue.poll()) != null; ) {
+            batch.add(p);
+        }
+        if (batch.isEmpty()) {
+            return false;
+        }
+        runner.run(batch);
+        return true;
+    }
+
+    /**
+     * After releasing leadership: if operations are queued, wakes the caller of the oldest one, which takes
+     * leadership (or, if another caller took it first, waits for that leader, who calls this in turn).
+     */
+    private void wakeNextLeader() {
+        Pending<?> next = queue.peek();
+        if (next != null) {
+            LockSupport.unpark(next.waiter);
+        }
     }
 }

@@ -4,8 +4,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * An instance row as stored, JSON still encoded. The writer reads rows in this form and leaves the
- * decoding to the calling thread (see {@link Codec#decode(InstanceRow)}).
+ * An instance row as stored, JSON still encoded. A fetch reads rows in this form inside its batch and
+ * leaves the decoding to its caller, after the commit (see {@link Codec#decode(InstanceRow)}).
  */
 record InstanceRow(String id, String name, String version, long executionId, String status, String input,
                    String output, String failureJson, String customStatus, String parentInstanceId, long createdAt,

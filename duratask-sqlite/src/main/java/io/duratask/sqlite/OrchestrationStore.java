@@ -22,7 +22,7 @@ final class OrchestrationStore {
     /** The provider-private part of an {@link OrchestrationItem}: the ids of the fetched messages. */
     record Receipt(long[] messageIds) {}
 
-    /** A locked instance as read by the writer; the caller decodes it into an {@link OrchestrationItem}. */
+    /** A locked instance as read inside the batch; the caller decodes it into an {@link OrchestrationItem}. */
     record Fetched(InstanceRow instance, long historySize, List<MessageRow> messages, String lockToken) {}
 
     private final Enqueuer enqueuer;

@@ -24,8 +24,10 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code readConnections} — connections for reads that take no lock (history, instance info,
  *       lists, queue depths). Default 4.</li>
- *   <li>{@code checkpointInterval} — the writer copies the write-ahead log into the database file
- *       (a passive checkpoint, synced) between batches at most this often. Default 1 s.</li>
+ *   <li>{@code checkpointInterval} — the provider copies the write-ahead log into the database file
+ *       (a passive checkpoint, synced) after a batch at most this often. Default 1 s.</li>
+ *   <li>{@code syncActivityCompletions} — whether an activity completion waits for its own fsync.
+ *       Default false: see {@link #syncActivityCompletions()} for why that is safe.</li>
  *   <li>{@code verifyOnOpen} — run {@code PRAGMA quick_check} when opening, so that a corrupt file fails
  *       at once rather than at first use. Takes time proportional to the file size. Default false.</li>
  *   <li>{@code clock} — the source of "now" for locks, visibility and timestamps. Default
@@ -33,7 +35,8 @@ import java.util.Objects;
  * </ul>
  */
 public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int maxBatchSize, int readConnections,
-                            Duration checkpointInterval, boolean verifyOnOpen, Clock clock) {
+                            Duration checkpointInterval, boolean verifyOnOpen, Clock clock,
+                            boolean syncActivityCompletions) {
 
     /** Durability of commits that hold turns, completions and client operations. */
     public enum Synchronous {
@@ -48,6 +51,7 @@ public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int m
     public static final int DEFAULT_MAX_BATCH_SIZE = 256;
     public static final int DEFAULT_READ_CONNECTIONS = 4;
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    public static final boolean DEFAULT_SYNC_ACTIVITY_COMPLETIONS = false;
 
     public SqliteOptions {
         Objects.requireNonNull(synchronous, "synchronous");
@@ -78,7 +82,27 @@ public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int m
     public Builder toBuilder() {
         return new Builder().synchronous(synchronous).busyTimeout(busyTimeout).maxBatchSize(maxBatchSize)
                 .readConnections(readConnections).checkpointInterval(checkpointInterval)
-                .verifyOnOpen(verifyOnOpen).clock(clock);
+                .verifyOnOpen(verifyOnOpen).clock(clock).syncActivityCompletions(syncActivityCompletions);
+    }
+
+    /**
+     * Whether {@code completeWorkItem} waits for its own fsync. Default false: an activity completion is
+     * committed like a lock operation, without an fsync (with {@link Synchronous#FULL}; with
+     * {@link Synchronous#NORMAL} nothing is synced at commit anyway), which saves one fsync per activity.
+     *
+     * <p>Why that is safe. In WAL mode the log is one file written in order, and syncing it at a later
+     * commit makes every earlier frame durable too. The turn that consumes a completion is committed later,
+     * and turn commits are always synced; so the completion is on disk before anything that depends on it
+     * is. A crash of the process loses nothing (the written frames are in the operating system's page
+     * cache); closing the provider syncs. Only an operating-system crash or a power loss between the
+     * completion and the next synced commit can lose it, and then the work item comes back too (its
+     * deletion was in the same transaction): the activity runs again once its lease expires, which the
+     * at-least-once contract of activities allows. Set it to true if running an activity twice after a
+     * power loss is worse than one more fsync per activity.
+     */
+    @Override
+    public boolean syncActivityCompletions() {
+        return syncActivityCompletions;
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -97,6 +121,7 @@ public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int m
         private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
         private boolean verifyOnOpen;
         private Clock clock = Clock.systemUTC();
+        private boolean syncActivityCompletions = DEFAULT_SYNC_ACTIVITY_COMPLETIONS;
 
         private Builder() {}
 
@@ -135,10 +160,15 @@ public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int m
             return this;
         }
 
+        public Builder syncActivityCompletions(boolean value) {
+            this.syncActivityCompletions = value;
+            return this;
+        }
+
         /** Validates and returns the options; throws {@link IllegalArgumentException} naming a bad value. */
         public SqliteOptions build() {
             return new SqliteOptions(synchronous, busyTimeout, maxBatchSize, readConnections, checkpointInterval,
-                    verifyOnOpen, clock);
+                    verifyOnOpen, clock, syncActivityCompletions);
         }
     }
 }

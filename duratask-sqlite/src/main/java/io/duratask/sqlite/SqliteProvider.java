@@ -26,23 +26,27 @@ import java.util.UUID;
  * The embedded {@link Provider}: histories, instance metadata and both queues in one SQLite file in WAL
  * mode. The schema is created or migrated on {@link #open}.
  *
- * <p><b>One writer, group commit.</b> Every operation that writes — fetches (they take locks), commits,
- * completions, abandons, renewals, instance creation, enqueue — goes to a single writer thread that owns one
- * connection. The caller blocks until its operation's batch is committed. The writer runs whatever is
- * queued (up to {@link SqliteOptions#maxBatchSize()}) as one transaction, each operation in its own
+ * <p><b>One writer connection, group commit led by the callers.</b> Every operation that writes — fetches
+ * (they take locks), commits, completions, abandons, renewals, instance creation, enqueue — runs on one
+ * writer connection, one batch at a time. The caller that finds nobody writing runs the batch itself, on
+ * its own thread (the leader); callers that arrive meanwhile queue up and wait, and the next leader runs
+ * all of them (up to {@link SqliteOptions#maxBatchSize()}) as one transaction, each operation in its own
  * savepoint, so many turns share one fsync while a failed operation (say, a {@code LockLostException})
- * affects only its caller. See {@link GroupCommitWriter}.
+ * affects only its caller. A call returns once its batch is committed. See {@link GroupCommitWriter}.
  *
- * <p><b>What is durable.</b> Turn commits, work-item completions, {@code createInstance} and
- * {@code enqueue} are <em>durable</em>: when the call returns, the change is on disk (with
- * {@link SqliteOptions.Synchronous#FULL}, the default). Fetches, renewals and abandons only move locks and
- * visibility times; a batch made only of them is committed with {@code synchronous=NORMAL}, which in WAL
- * mode means no fsync at commit while the file stays safe from corruption. Should such a batch be lost in
- * a power failure, locks simply expire and fetches are redone; the next durable commit fsyncs the
- * write-ahead log and with it every frame written before. A fetch that finds nothing writes nothing.
+ * <p><b>What is durable.</b> Turn commits, {@code createInstance} and {@code enqueue} are <em>durable</em>:
+ * when the call returns, the change is on disk (with {@link SqliteOptions.Synchronous#FULL}, the default).
+ * Fetches, renewals and abandons only move locks and visibility times; a batch made only of them is
+ * committed with {@code synchronous=NORMAL}, which in WAL mode means no fsync at commit while the file
+ * stays safe from corruption. Should such a batch be lost in a power failure, locks simply expire and
+ * fetches are redone; the next durable commit fsyncs the write-ahead log and with it every frame written
+ * before. Work-item completions are committed the same way unless
+ * {@link SqliteOptions#syncActivityCompletions()}: the turn that consumes a completion is synced and comes
+ * later in the log, and a completion lost in a power failure only makes its activity run again (see that
+ * option). A fetch that finds nothing writes nothing.
  *
  * <p><b>Reads</b> that take no lock ({@code readHistory}, {@code getInstance}, {@code listInstances},
- * {@code queueDepths}) run on a small pool of read connections, concurrently with the writer.
+ * {@code queueDepths}) run on a small pool of read connections, concurrently with the writes.
  *
  * <p><b>Several providers on one file</b> (in one process or several) work: every lock lives in the
  * database, and writers take turns through SQLite's file lock, waiting up to
@@ -68,6 +72,7 @@ public final class SqliteProvider implements Provider {
     private final WorkItemStore workItems;
     private final ClientStore clients;
     private final Queries queries;
+    private final GroupCommitWriter.Durability completionDurability;
 
     private SqliteProvider(Path file, SqliteOptions options, Connections connections, Db writerConnection) {
         Enqueuer enqueuer = new Enqueuer();
@@ -77,6 +82,7 @@ public final class SqliteProvider implements Provider {
         this.workItems = new WorkItemStore(enqueuer);
         this.clients = new ClientStore(enqueuer);
         this.queries = new Queries(codec);
+        this.completionDurability = options.syncActivityCompletions() ? DURABLE : LOCK_ONLY;
         this.writer = new GroupCommitWriter(writerConnection, options);
         this.reads = new ReadPool(connections, options.readConnections(), writer::closedException);
     }
@@ -157,7 +163,8 @@ public final class SqliteProvider implements Provider {
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
         WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
         Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
-        writer.execute("completeWorkItem", DURABLE, db -> workItems.complete(db, lease, receipt, encoded));
+        writer.execute("completeWorkItem", completionDurability,
+                db -> workItems.complete(db, lease, receipt, encoded));
     }
 
     @Override
@@ -233,7 +240,7 @@ public final class SqliteProvider implements Provider {
         return "SqliteProvider[" + file + "]";
     }
 
-    /** Decodes what the writer fetched, on the caller's thread. */
+    /** Decodes what the fetch read, after its batch committed, on the caller's thread. */
     private OrchestrationItem toItem(OrchestrationStore.Fetched fetched) {
         String instanceId = fetched.instance().id();
         List<Codec.MessageRow> rows = fetched.messages();

@@ -5,13 +5,21 @@ import static io.duratask.sqlite.Fixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.duratask.history.HistoryEvent.ActivityCompleted;
+import io.duratask.spi.InstanceQuery;
 import io.duratask.spi.OrchestrationItem;
 import io.duratask.spi.ProviderException;
+import io.duratask.spi.WorkItemLease;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +30,7 @@ class GroupCommitWriterTest {
     Path dir;
 
     @Test
-    void onlyBatchesWithTurnsCompletionsOrClientOperationsAreDurable() {
+    void onlyBatchesWithTurnsOrClientOperationsAreDurable() {
         try (SqliteProvider provider = SqliteProvider.open(dir.resolve("durable.db"))) {
             provider.createInstance(start("i1", "Greet"));
             long durable = provider.writerStats().durableBatches();
@@ -89,5 +97,138 @@ class GroupCommitWriterTest {
             long stored = reopened.listInstances(io.duratask.spi.InstanceQuery.all()).instances().size();
             assertThat(reopened.queueDepths().orchestratorVisible()).isEqualTo(stored);
         }
+    }
+
+    /** Creates i1, runs its first turn (scheduling "Act") and leases the work item. */
+    private static WorkItemLease leaseActivity(SqliteProvider provider) {
+        provider.createInstance(start("i1", "Greet"));
+        OrchestrationItem item = provider.fetchOrchestrationItem(LOCK).orElseThrow();
+        provider.commitOrchestrationItem(item, Fixtures.appendAndSchedule(item, "Act"));
+        return provider.fetchWorkItem(LOCK).orElseThrow();
+    }
+
+    @Test
+    void activityCompletionsAreNotSyncedByDefaultYetSurviveCloseAndReopen() {
+        Path file = dir.resolve("completion.db");
+        try (SqliteProvider provider = SqliteProvider.open(file)) {
+            assertThat(SqliteOptions.defaults().syncActivityCompletions()).isFalse();
+            WorkItemLease lease = leaseActivity(provider);
+            GroupCommitWriter.Stats before = provider.writerStats();
+
+            provider.completeWorkItem(lease, Fixtures.completion("i1", lease.item().scheduledId(), "\"done\""));
+
+            GroupCommitWriter.Stats after = provider.writerStats();
+            assertThat(after.batches()).isEqualTo(before.batches() + 1);
+            assertThat(after.durableBatches()).as("a completion alone is committed without fsync")
+                    .isEqualTo(before.durableBatches());
+        }
+        try (SqliteProvider reopened = SqliteProvider.open(file)) {
+            assertThat(reopened.fetchWorkItem(LOCK)).as("the completed work item stays deleted").isEmpty();
+            OrchestrationItem next = reopened.fetchOrchestrationItem(LOCK).orElseThrow();
+            assertThat(next.messages()).singleElement().satisfies(m ->
+                    assertThat(m.event()).isInstanceOfSatisfying(ActivityCompleted.class,
+                            c -> assertThat(c.result()).isEqualTo("\"done\"")));
+        }
+    }
+
+    @Test
+    void syncActivityCompletionsMakesEachCompletionADurableBatch() {
+        SqliteOptions options = SqliteOptions.builder().syncActivityCompletions(true).build();
+        try (SqliteProvider provider = SqliteProvider.open(dir.resolve("synced.db"), options)) {
+            WorkItemLease lease = leaseActivity(provider);
+            long durable = provider.writerStats().durableBatches();
+
+            provider.completeWorkItem(lease, Fixtures.completion("i1", lease.item().scheduledId(), "1"));
+
+            assertThat(provider.writerStats().durableBatches()).isEqualTo(durable + 1);
+        }
+        assertThat(options.toBuilder().build().syncActivityCompletions()).isTrue();
+    }
+
+    @Test
+    void callersArrivingDuringACommitShareTheNextBatch() throws Exception {
+        int n = 200;
+        try (SqliteProvider provider = SqliteProvider.open(dir.resolve("shared.db"))) {
+            GroupCommitWriter.Stats before = provider.writerStats();
+            runAtOnce(n, i -> provider.createInstance(start("i" + i, "Greet")));
+            GroupCommitWriter.Stats after = provider.writerStats();
+
+            assertThat(after.operations() - before.operations()).isEqualTo(n);
+            assertThat(after.batches() - before.batches()).as("batches for %d concurrent creations", n).isLessThan(n);
+            assertThat(provider.listInstances(InstanceQuery.all().withPageSize(1000)).instances()).hasSize(n);
+        }
+    }
+
+    @Test
+    void aLeaderRunsAsManyBatchesAsItTakesToReachItsOwnOperation() throws Exception {
+        int n = 50;
+        SqliteOptions options = SqliteOptions.builder().maxBatchSize(1).build();
+        try (SqliteProvider provider = SqliteProvider.open(dir.resolve("small.db"), options)) {
+            GroupCommitWriter.Stats before = provider.writerStats();
+            runAtOnce(n, i -> provider.createInstance(start("i" + i, "Greet")));
+            GroupCommitWriter.Stats after = provider.writerStats();
+
+            assertThat(after.batches() - before.batches()).isEqualTo(n);
+            assertThat(provider.queueDepths().orchestratorVisible()).isEqualTo(n);
+        }
+    }
+
+    @Test
+    void anInterruptedCallerStillWaitsForItsOutcomeAndKeepsTheInterrupt() throws Exception {
+        try (SqliteProvider provider = SqliteProvider.open(dir.resolve("interrupt.db"))) {
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                Thread.currentThread().interrupt();
+                provider.createInstance(start("i1", "Greet"));
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            caller.join();
+            assertThat(stillInterrupted).isTrue();
+            assertThat(provider.getInstance("i1")).isPresent();
+        }
+    }
+
+    /**
+     * Races a few callers over and over so that some enqueue just as a leader gives up leadership: every
+     * call must return (none is left in the queue with nobody leading).
+     */
+    @Test
+    void noOperationIsStrandedWhenCallersRaceForLeadership() throws Exception {
+        try (SqliteProvider provider = SqliteProvider.open(dir.resolve("race.db"))) {
+            for (int round = 0; round < 1500; round++) {
+                int r = round;
+                runAtOnce(4, i -> {
+                    if (i == 0 && r % 10 == 0) {
+                        provider.createInstance(start("i" + r, "Greet")); // a durable batch now and then
+                    } else {
+                        provider.fetchWorkItem(LOCK);
+                    }
+                });
+            }
+            assertThat(provider.queueDepths().orchestratorVisible()).isEqualTo(150);
+        }
+    }
+
+    /** Starts {@code n} virtual threads, lets them call at once, and waits for all (failing on a hang). */
+    private static void runAtOnce(int n, java.util.function.IntConsumer call) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                    call.accept(k);
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            assertThat(t.join(Duration.ofSeconds(30))).as("a caller returned").isTrue();
+        }
+        assertThat(failures).isEmpty();
     }
 }

@@ -1,0 +1,198 @@
+package io.duratask.sqlite;
+
+import io.duratask.spi.ProviderException;
+import io.duratask.sqlite.GroupCommitWriter.Durability;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs batches on the writer connection: one {@code BEGIN IMMEDIATE ... COMMIT} per batch, one
+ * {@code SAVEPOINT} per operation, the synchronous level chosen per batch, and the periodic checkpoint.
+ * Only the current leader of the {@link GroupCommitWriter} calls it, so it needs no locking of its own;
+ * leadership passes through a lock, which makes one leader's writes visible to the next.
+ *
+ * <p>{@link #run} publishes the outcome of every operation of the batch, whatever happens: results only
+ * after {@code COMMIT} returned, the operation's own exception if its savepoint was rolled back, or a
+ * retryable {@link ProviderException} for all of them if the transaction could not be started or committed.
+ */
+final class BatchRunner {
+    private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
+
+    /** The transaction was rolled back as a whole; the batch cannot continue. */
+    private static final class TransactionLost extends Exception {
+        TransactionLost(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    private final Db db;
+    private final Path file;
+    private final SqliteOptions options;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong durableBatches = new AtomicLong();
+    private final AtomicLong operations = new AtomicLong();
+    private boolean atConfiguredLevel = true; // the connection starts at the configured level
+    private long lastCheckpointNanos = System.nanoTime();
+    private boolean closed;
+
+    BatchRunner(Db db, SqliteOptions options) {
+        this.db = db;
+        this.file = db.file();
+        this.options = options;
+    }
+
+    GroupCommitWriter.Stats stats() {
+        return new GroupCommitWriter.Stats(batches.get(), durableBatches.get(), operations.get());
+    }
+
+    /** Runs {@code batch} in one transaction and publishes every operation's outcome. Never throws. */
+    void run(List<Pending<?>> batch) {
+        try {
+            runBatch(batch);
+        } catch (RuntimeException | Error e) {
+            log.error("SQLite writer for {} failed a batch unexpectedly", file, e);
+            rollbackQuietly(); // in case the transaction is still open
+            ProviderException failure = new ProviderException("SQLite write failed on " + file + ": " + e, true, e);
+            for (Pending<?> p : batch) {
+                if (!p.isDone()) {
+                    p.failWithBatch(failure, true);
+                    p.publish();
+                }
+            }
+        }
+    }
+
+    private void runBatch(List<Pending<?>> batch) {
+        boolean durable = false;
+        for (Pending<?> p : batch) {
+            durable |= p.durability == Durability.DURABLE;
+        }
+        batches.incrementAndGet();
+        operations.addAndGet(batch.size());
+        try {
+            setSyncing(durable);
+            db.exec("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            failAll(batch, SqlErrors.translate("begin transaction", file, e), true);
+            return;
+        }
+        try {
+            for (Pending<?> p : batch) {
+                runInSavepoint(p);
+            }
+            db.exec("COMMIT");
+        } catch (TransactionLost | SQLException e) {
+            SQLException cause = e instanceof TransactionLost lost ? (SQLException) lost.getCause() : (SQLException) e;
+            rollbackQuietly();
+            ProviderException failure = new ProviderException("SQLite commit of " + batch.size() + " operations failed on "
+                    + file + ": " + cause.getMessage() + "; nothing of them was applied, retry", true, cause);
+            failAll(batch, failure, false);
+            return;
+        }
+        if (durable) {
+            durableBatches.incrementAndGet();
+        }
+        for (Pending<?> p : batch) {
+            p.publish();
+        }
+        checkpointIfDue();
+    }
+
+    private void runInSavepoint(Pending<?> p) throws TransactionLost {
+        try {
+            db.exec("SAVEPOINT op");
+        } catch (SQLException e) {
+            throw new TransactionLost(e);
+        }
+        try {
+            p.run(db);
+            db.exec("RELEASE op");
+        } catch (SQLException e) {
+            p.fail(SqlErrors.translate(p.name, file, e));
+            rollbackToSavepoint();
+        } catch (RuntimeException e) {
+            p.fail(e);
+            rollbackToSavepoint();
+        }
+    }
+
+    private void rollbackToSavepoint() throws TransactionLost {
+        try {
+            db.exec("ROLLBACK TO op");
+            db.exec("RELEASE op");
+        } catch (SQLException e) {
+            // SQLite rolled back the whole transaction (e.g. disk full, I/O error)
+            throw new TransactionLost(e);
+        }
+    }
+
+    /** Fails and publishes every operation; unless {@code overrideOwnErrors}, one that failed keeps its error. */
+    private static void failAll(List<Pending<?>> batch, ProviderException failure, boolean overrideOwnErrors) {
+        for (Pending<?> p : batch) {
+            p.failWithBatch(failure, overrideOwnErrors);
+            p.publish();
+        }
+    }
+
+    /**
+     * Durable batches run at the configured level, lock-only batches at NORMAL (no fsync at commit). Not
+     * OFF: see {@link GroupCommitWriter} for why.
+     */
+    private void setSyncing(boolean durable) throws SQLException {
+        if (options.synchronous() == SqliteOptions.Synchronous.NORMAL || durable == atConfiguredLevel) {
+            return;
+        }
+        db.exec(durable ? Connections.synchronousPragma(options.synchronous()) : "PRAGMA synchronous=NORMAL");
+        atConfiguredLevel = durable;
+    }
+
+    /**
+     * A passive checkpoint, at most once per {@code checkpointInterval}, and only while the connection is at
+     * the configured level (right after a durable batch, or any batch when that level is NORMAL); either
+     * level syncs the log before copying it and the database file after.
+     */
+    private void checkpointIfDue() {
+        long now = System.nanoTime();
+        if (!atConfiguredLevel || now - lastCheckpointNanos < options.checkpointInterval().toNanos()) {
+            return;
+        }
+        lastCheckpointNanos = now;
+        try (ResultSet rs = db.prepare("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
+            if (rs.next() && log.isDebugEnabled()) {
+                log.debug("checkpoint of {}: log {} frames, {} copied", file, rs.getLong(2), rs.getLong(3));
+            }
+        } catch (SQLException e) {
+            log.warn("checkpoint of {} failed (will retry later): {}", file, e.getMessage());
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            db.exec("ROLLBACK");
+        } catch (SQLException ignored) {
+            // already rolled back by SQLite
+        }
+    }
+
+    /**
+     * Restores the configured level (SQLite checkpoints the log when the last connection closes, and with
+     * FULL that syncs everything written at NORMAL) and closes the connection. Idempotent.
+     */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            setSyncing(true);
+        } catch (SQLException e) {
+            log.warn("cannot restore synchronous mode on {} before closing: {}", file, e.getMessage());
+        }
+        db.close();
+    }
+}
