@@ -1,10 +1,12 @@
 package io.duratask.testkit;
 
+import io.duratask.FailureDetails;
 import io.duratask.history.HistoryEvent;
 import io.duratask.history.HistoryEvent.ActivityCompleted;
 import io.duratask.history.HistoryEvent.ActivityFailed;
 import io.duratask.history.HistoryEvent.ActivityScheduled;
 import io.duratask.history.HistoryEvent.ContinuedAsNew;
+import io.duratask.history.HistoryEvent.CancelRequested;
 import io.duratask.history.HistoryEvent.CustomStatusSet;
 import io.duratask.history.HistoryEvent.EventRaised;
 import io.duratask.history.HistoryEvent.EventSubscribed;
@@ -12,10 +14,13 @@ import io.duratask.history.HistoryEvent.OrchestrationChained;
 import io.duratask.history.HistoryEvent.OrchestrationCompleted;
 import io.duratask.history.HistoryEvent.OrchestrationFailed;
 import io.duratask.history.HistoryEvent.OrchestrationStarted;
+import io.duratask.history.HistoryEvent.ParentInstance;
+import io.duratask.history.HistoryEvent.Resumed;
 import io.duratask.history.HistoryEvent.SideEffectRecorded;
 import io.duratask.history.HistoryEvent.SubOrchestrationCompleted;
 import io.duratask.history.HistoryEvent.SubOrchestrationFailed;
 import io.duratask.history.HistoryEvent.SubOrchestrationScheduled;
+import io.duratask.history.HistoryEvent.Suspended;
 import io.duratask.history.HistoryEvent.Terminated;
 import io.duratask.history.HistoryEvent.TimerCreated;
 import io.duratask.history.HistoryEvent.TimerFired;
@@ -25,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Reusable checks over one execution's history ({@code List<HistoryEvent>}, oldest first). Every
@@ -242,6 +248,90 @@ public final class HistoryAssertions {
         if (b < 0 || a < 0 || b >= a) {
             throw failure("expected " + beforeName + " (position " + (b + 1) + ") before " + afterName + " (position "
                     + (a + 1) + ")", history);
+        }
+    }
+
+    // ---- comparing histories of two runs ------------------------------------------------------------------
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * {@code e} without what legitimately differs between two runs of the same deterministic code: the
+     * timestamp, timer fire times, the values recorded by {@code ctx.now()}, {@code ctx.newUuid()} and
+     * {@code ctx.random()}, stack traces of failures, and any UUID inside ids and payloads (random instance
+     * ids, for instance), which reads {@code <uuid>}. Event ids, kinds, names and other payloads stay.
+     */
+    public static HistoryEvent normalized(HistoryEvent e) {
+        return switch (e) {
+            case OrchestrationStarted s -> new OrchestrationStarted(s.eventId(), null, s.name(), s.version(),
+                    mask(s.input()), s.parent() == null ? null : new ParentInstance(mask(s.parent().instanceId()),
+                            s.parent().executionId(), s.parent().scheduledId()), null);
+            case ActivityScheduled a -> new ActivityScheduled(a.eventId(), null, a.name(), mask(a.input()));
+            case ActivityCompleted c -> new ActivityCompleted(c.eventId(), null, c.scheduledId(), mask(c.result()));
+            case ActivityFailed f -> new ActivityFailed(f.eventId(), null, f.scheduledId(), normalized(f.failure()));
+            case TimerCreated t -> new TimerCreated(t.eventId(), null, null);
+            case TimerFired t -> new TimerFired(t.eventId(), null, t.scheduledId(), null);
+            case EventSubscribed s -> new EventSubscribed(s.eventId(), null, s.name());
+            case EventRaised r -> new EventRaised(r.eventId(), null, r.name(), mask(r.data()));
+            case SubOrchestrationScheduled s -> new SubOrchestrationScheduled(s.eventId(), null, s.name(),
+                    mask(s.instanceId()), mask(s.input()));
+            case SubOrchestrationCompleted c -> new SubOrchestrationCompleted(c.eventId(), null, c.scheduledId(),
+                    mask(c.result()));
+            case SubOrchestrationFailed f -> new SubOrchestrationFailed(f.eventId(), null, f.scheduledId(),
+                    normalized(f.failure()));
+            case OrchestrationChained c -> new OrchestrationChained(c.eventId(), null, c.name(), mask(c.instanceId()),
+                    mask(c.input()));
+            case SideEffectRecorded s -> new SideEffectRecorded(s.eventId(), null, s.kind(),
+                    switch (s.kind()) {
+                        case "now", "uuid", "random" -> "<" + s.kind() + ">";
+                        default -> mask(s.value());
+                    });
+            case CustomStatusSet c -> new CustomStatusSet(c.eventId(), null, mask(c.status()));
+            case CancelRequested c -> new CancelRequested(c.eventId(), null, c.reason());
+            case OrchestrationCompleted c -> new OrchestrationCompleted(c.eventId(), null, mask(c.output()));
+            case OrchestrationFailed f -> new OrchestrationFailed(f.eventId(), null, normalized(f.failure()));
+            case ContinuedAsNew c -> new ContinuedAsNew(c.eventId(), null, mask(c.input()));
+            case Terminated t -> new Terminated(t.eventId(), null, t.reason());
+            case Suspended s -> new Suspended(s.eventId(), null, s.reason());
+            case Resumed r -> new Resumed(r.eventId(), null, r.reason());
+        };
+    }
+
+    /** Every event {@link #normalized(HistoryEvent)}. */
+    public static List<HistoryEvent> normalized(List<HistoryEvent> history) {
+        return history.stream().map(HistoryAssertions::normalized).toList();
+    }
+
+    private static FailureDetails normalized(FailureDetails f) {
+        return f == null ? null
+                : new FailureDetails(f.type(), mask(f.message()), null, normalized(f.cause()), f.retryable());
+    }
+
+    private static String mask(String s) {
+        return s == null ? null : UUID_TEXT.matcher(s).replaceAll("<uuid>");
+    }
+
+    /**
+     * The two histories hold the same events in the same order, event by event, once
+     * {@link #normalized(HistoryEvent) normalized}. The failure names the first differing position and
+     * quotes both histories.
+     */
+    public static void assertSameHistory(String what, List<HistoryEvent> expected, List<HistoryEvent> actual) {
+        List<HistoryEvent> want = normalized(expected);
+        List<HistoryEvent> got = normalized(actual);
+        int n = Math.min(want.size(), got.size());
+        for (int i = 0; i < n; i++) {
+            if (!want.get(i).equals(got.get(i))) {
+                throw new AssertionError(what + ": histories differ at position " + (i + 1) + "\n  expected: "
+                        + want.get(i) + "\n  actual:   " + got.get(i) + "\nexpected history:\n" + format(expected)
+                        + "actual history:\n" + format(actual));
+            }
+        }
+        if (want.size() != got.size()) {
+            throw new AssertionError(what + ": histories have " + want.size() + " and " + got.size()
+                    + " events (the first " + n + " agree)\nexpected history:\n" + format(expected)
+                    + "actual history:\n" + format(actual));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.duratask.testkit;
 
+import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
@@ -11,9 +12,11 @@ import io.duratask.spi.QueueDepths;
 import io.duratask.spi.TurnCommit;
 import io.duratask.spi.WorkItemLease;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A {@link Provider} that forwards everything to {@code delegate} except {@link #close()}, which does
@@ -86,6 +89,21 @@ public final class NonClosingProvider implements Provider {
     @Override
     public void enqueue(OrchestratorMessage message) {
         delegate.enqueue(message);
+    }
+
+    @Override
+    public void restartInstance(OrchestratorMessage startMessage) {
+        delegate.restartInstance(startMessage);
+    }
+
+    @Override
+    public int purgeInstance(String instanceId) {
+        return delegate.purgeInstance(instanceId);
+    }
+
+    @Override
+    public int purgeInstances(Instant finishedBefore, Set<RuntimeStatus> statuses) {
+        return delegate.purgeInstances(finishedBefore, statuses);
     }
 
     @Override

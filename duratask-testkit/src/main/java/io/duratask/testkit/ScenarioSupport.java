@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>A provider module runs the kit by subclassing each scenario class and implementing
  * {@link #createProvider()}. Scenarios never depend on the execution cache: they must pass with
- * {@code RuntimeOptions.builder().cacheSize(0)} as well as with the default.
+ * {@code RuntimeOptions.builder().cacheSize(0)} as well as with the default, and every provider runs
+ * each scenario class twice: once as is, once with {@link #runtimeOptions()} returning
+ * {@code withCacheSize(RuntimeOptions.defaults(), 0)} (every turn then rebuilds its execution by a
+ * full replay).
  *
  * <p>Waiting rules: a scenario waits for an outcome ({@link #awaitCompleted}), or with Awaitility for a
  * fact in history ({@link #awaitHistory}); it never sleeps. "Slow" activities wait at a {@link Gates}
@@ -68,10 +71,33 @@ public abstract class ScenarioSupport {
 
     /** Starts a runtime over {@code provider} (which the runtime closes when it stops). */
     protected DurableClient start(Provider provider, Registry registry) {
-        runtime = DurableRuntime.start(provider, registry, runtimeOptions());
+        return start(provider, registry, runtimeOptions());
+    }
+
+    /**
+     * Starts a runtime over {@code provider} with {@code options} instead of {@link #runtimeOptions()} (for
+     * scenarios that compare runtime settings, see {@link #withCacheSize}).
+     */
+    protected DurableClient start(Provider provider, Registry registry, RuntimeOptions options) {
+        runtime = DurableRuntime.start(provider, registry, options);
         toClose.push(runtime);
         client = runtime.client();
         return client;
+    }
+
+    /** A copy of {@code options} with another execution cache size (0 turns the cache off). */
+    public static RuntimeOptions withCacheSize(RuntimeOptions options, int cacheSize) {
+        return RuntimeOptions.builder()
+                .orchestrationConcurrency(options.orchestrationConcurrency())
+                .activityConcurrency(options.activityConcurrency())
+                .lockTimeout(options.lockTimeout())
+                .idlePollInterval(options.idlePollInterval())
+                .maxDequeueCount(options.maxDequeueCount())
+                .relaxedInputMatching(options.relaxedInputMatching())
+                .clock(options.clock())
+                .payloadCodec(options.payloadCodec())
+                .cacheSize(cacheSize)
+                .build();
     }
 
     /**

@@ -1,0 +1,18 @@
+package io.duratask.testkit;
+
+import io.duratask.RuntimeOptions;
+import io.duratask.memory.InMemoryProvider;
+import io.duratask.spi.Provider;
+
+/** {@link RaceScenarios} with the execution cache off: every turn rebuilds its execution by replay. */
+class InMemoryNoCacheRaceScenariosTest extends RaceScenarios {
+    @Override
+    protected Provider createProvider() {
+        return new InMemoryProvider();
+    }
+
+    @Override
+    protected RuntimeOptions runtimeOptions() {
+        return withCacheSize(RuntimeOptions.defaults(), 0);
+    }
+}
