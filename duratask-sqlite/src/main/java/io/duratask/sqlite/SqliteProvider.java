@@ -3,6 +3,7 @@ package io.duratask.sqlite;
 import static io.duratask.sqlite.GroupCommitWriter.Durability.DURABLE;
 import static io.duratask.sqlite.GroupCommitWriter.Durability.LOCK_ONLY;
 
+import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
@@ -15,11 +16,13 @@ import io.duratask.spi.TurnCommit;
 import io.duratask.spi.WorkItemLease;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -200,7 +203,31 @@ public final class SqliteProvider implements Provider {
         writer.execute("enqueue", DURABLE, db -> clients.enqueue(db, encoded));
     }
 
+    @Override
+    public void restartInstance(OrchestratorMessage startMessage) {
+        Objects.requireNonNull(startMessage, "startMessage");
+        if (!startMessage.isStart()) {
+            throw new IllegalArgumentException("restartInstance needs an OrchestrationStarted message, got "
+                    + startMessage.event().getClass().getSimpleName());
+        }
+        Codec.EncodedMessage encoded = codec.encode(startMessage);
+        writer.execute("restartInstance", DURABLE, db -> clients.restartInstance(db, encoded));
+    }
+
     // ---- management ---------------------------------------------------------------------------------------
+
+    @Override
+    public int purgeInstance(String instanceId) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        return writer.execute("purgeInstance", DURABLE, db -> clients.purgeInstance(db, instanceId));
+    }
+
+    @Override
+    public int purgeInstances(Instant finishedBefore, Set<RuntimeStatus> statuses) {
+        Objects.requireNonNull(finishedBefore, "finishedBefore");
+        Set<RuntimeStatus> wanted = Set.copyOf(Objects.requireNonNull(statuses, "statuses"));
+        return writer.execute("purgeInstances", DURABLE, db -> clients.purgeInstances(db, finishedBefore, wanted));
+    }
 
     @Override
     public Optional<InstanceInfo> getInstance(String instanceId) {
