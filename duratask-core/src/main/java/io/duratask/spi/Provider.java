@@ -1,9 +1,12 @@
 package io.duratask.spi;
 
+import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Durable storage for histories, instance metadata and the two queues (orchestrator messages and
@@ -93,9 +96,7 @@ public interface Provider extends AutoCloseable {
      * @throws io.duratask.InstanceNotFoundException if there is no such instance
      * @throws IllegalStateException if the instance has not finished
      */
-    default void restartInstance(OrchestratorMessage startMessage) {
-        throw new UnsupportedOperationException("restartInstance is not supported by " + getClass().getName());
-    }
+    void restartInstance(OrchestratorMessage startMessage);
 
     // ---- management ------------------------------------------------------------------------------
 
@@ -106,18 +107,14 @@ public interface Provider extends AutoCloseable {
      *
      * @throws IllegalStateException if the instance has not finished (terminate it first)
      */
-    default int purgeInstance(String instanceId) {
-        throw new UnsupportedOperationException("purgeInstance is not supported by " + getClass().getName());
-    }
+    int purgeInstance(String instanceId);
 
     /**
      * Purges (as {@link #purgeInstance}) every finished instance last updated before {@code finishedBefore}
      * whose status is in {@code statuses} (empty: every final status). Returns how many were deleted,
      * children included.
      */
-    default int purgeInstances(java.time.Instant finishedBefore, java.util.Set<io.duratask.RuntimeStatus> statuses) {
-        throw new UnsupportedOperationException("purgeInstances is not supported by " + getClass().getName());
-    }
+    int purgeInstances(Instant finishedBefore, Set<RuntimeStatus> statuses);
 
     Optional<InstanceInfo> getInstance(String instanceId);
 

@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -81,6 +83,18 @@ final class Db implements AutoCloseable {
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
         }
+    }
+
+    /** The first column of every row, as strings. */
+    List<String> queryStrings(String sql, Object... params) throws SQLException {
+        PreparedStatement ps = bind(sql, params);
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     /** The cached statement for {@code sql} with {@code params} bound in order. */

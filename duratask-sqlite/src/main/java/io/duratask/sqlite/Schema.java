@@ -69,7 +69,10 @@ final class Schema {
                         locked_until  INTEGER,
                         dequeue_count INTEGER NOT NULL DEFAULT 0
                     )""",
-                    "CREATE INDEX work_items_by_visible ON work_items (visible_at)")));
+                    "CREATE INDEX work_items_by_visible ON work_items (visible_at)")),
+            new Migration(2, "index instances by parent, for purging sub-orchestrations with their parent", List.of(
+                    "CREATE INDEX instances_by_parent ON instances (parent_instance_id)",
+                    "CREATE INDEX work_items_by_instance ON work_items (instance_id)")));
 
     // Messages and work items use plain row ids (no AUTOINCREMENT): an id is reused only after the highest row
     // is deleted, so ids still grow with insertion order among live rows, and a receipt's ids are only used

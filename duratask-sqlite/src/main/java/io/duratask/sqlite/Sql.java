@@ -115,6 +115,28 @@ final class Sql {
 
     // ---- management ---------------------------------------------------------------------------------------
 
+    static final String INSTANCE_STATUS = "SELECT status FROM instances WHERE id = ?";
+
+    /** Moves a finished instance to its next execution, in state PENDING with the new start's input. */
+    static final String RESTART_INSTANCE = "UPDATE instances SET name = ?, version = ?, execution_id = execution_id + 1,"
+            + " status = 'PENDING', input = ?, output = NULL, failure_json = NULL, custom_status = NULL,"
+            + " updated_at = ? WHERE id = ?";
+
+    static final String EXECUTION_OF = "SELECT execution_id FROM instances WHERE id = ?";
+
+    /** An instance and, recursively, every instance whose parent it is. */
+    static final String INSTANCE_TREE = "WITH RECURSIVE tree (id) AS (SELECT id FROM instances WHERE id = ?"
+            + " UNION SELECT i.id FROM instances i JOIN tree t ON i.parent_instance_id = t.id) SELECT id FROM tree";
+
+    static final String DELETE_HISTORY_OF = "DELETE FROM history WHERE instance_id = ?";
+    static final String DELETE_MESSAGES_OF = "DELETE FROM messages WHERE instance_id = ?";
+    static final String DELETE_WORK_ITEMS_OF = "DELETE FROM work_items WHERE instance_id = ?";
+    static final String DELETE_INSTANCE = "DELETE FROM instances WHERE id = ?";
+
+    /** Finished instances last updated before a time; {@code ?2..?5} are the statuses wanted. */
+    static final String FINISHED_BEFORE = "SELECT id FROM instances WHERE updated_at < ?1"
+            + " AND status IN (?2, ?3, ?4, ?5) ORDER BY updated_at, id";
+
     static final String COUNT_VISIBLE_MESSAGES = "SELECT count(*) FROM messages WHERE visible_at <= ?";
     static final String COUNT_DELAYED_MESSAGES = "SELECT count(*) FROM messages WHERE visible_at > ?";
     static final String COUNT_WORK_ITEMS = "SELECT count(*) FROM work_items";

@@ -3,6 +3,7 @@ package io.duratask.sqlite;
 import static io.duratask.sqlite.GroupCommitWriter.Durability.DURABLE;
 import static io.duratask.sqlite.GroupCommitWriter.Durability.LOCK_ONLY;
 
+import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
@@ -15,11 +16,13 @@ import io.duratask.spi.TurnCommit;
 import io.duratask.spi.WorkItemLease;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -185,12 +188,7 @@ public final class SqliteProvider implements Provider {
 
     @Override
     public void createInstance(OrchestratorMessage startMessage) {
-        Objects.requireNonNull(startMessage, "startMessage");
-        if (!startMessage.isStart()) {
-            throw new IllegalArgumentException("createInstance needs an OrchestrationStarted message, got "
-                    + startMessage.event().getClass().getSimpleName());
-        }
-        Codec.EncodedMessage encoded = codec.encode(startMessage);
+        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
         writer.execute("createInstance", DURABLE, db -> clients.createInstance(db, encoded));
     }
 
@@ -200,7 +198,26 @@ public final class SqliteProvider implements Provider {
         writer.execute("enqueue", DURABLE, db -> clients.enqueue(db, encoded));
     }
 
+    @Override
+    public void restartInstance(OrchestratorMessage startMessage) {
+        Codec.EncodedMessage encoded = encodeStart(startMessage, "restartInstance");
+        writer.execute("restartInstance", DURABLE, db -> clients.restartInstance(db, encoded));
+    }
+
     // ---- management ---------------------------------------------------------------------------------------
+
+    @Override
+    public int purgeInstance(String instanceId) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        return writer.execute("purgeInstance", DURABLE, db -> clients.purgeInstance(db, instanceId));
+    }
+
+    @Override
+    public int purgeInstances(Instant finishedBefore, Set<RuntimeStatus> statuses) {
+        Objects.requireNonNull(finishedBefore, "finishedBefore");
+        Set<RuntimeStatus> wanted = Set.copyOf(Objects.requireNonNull(statuses, "statuses"));
+        return writer.execute("purgeInstances", DURABLE, db -> clients.purgeInstances(db, finishedBefore, wanted));
+    }
 
     @Override
     public Optional<InstanceInfo> getInstance(String instanceId) {
@@ -257,6 +274,15 @@ public final class SqliteProvider implements Provider {
         return new OrchestrationItem(instanceId, info, info.executionId(), fetched.historySize(),
                 Collections.unmodifiableList(messages), maxDequeueCount, fetched.lockToken(),
                 new OrchestrationStore.Receipt(ids));
+    }
+
+    private Codec.EncodedMessage encodeStart(OrchestratorMessage startMessage, String operation) {
+        Objects.requireNonNull(startMessage, "startMessage");
+        if (!startMessage.isStart()) {
+            throw new IllegalArgumentException(operation + " needs an OrchestrationStarted message, got "
+                    + startMessage.event().getClass().getSimpleName());
+        }
+        return codec.encode(startMessage);
     }
 
     private static String newLockToken() {

@@ -27,7 +27,7 @@ class SqliteConformanceTest extends ProviderConformanceKit {
 
     @Override
     protected Capabilities capabilities() {
-        return Capabilities.all().withRestartInstance(false).withPurge(false);
+        return Capabilities.all();
     }
 
     private static SqliteOptions options(Clock clock) {

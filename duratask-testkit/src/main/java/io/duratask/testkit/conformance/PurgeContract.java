@@ -17,9 +17,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Purging ({@link Capabilities#purge()}): a finished instance goes with every execution's history, its
- * messages, its work items and, recursively, its sub-orchestrations whatever their state; an unfinished
- * one is refused. A provider without the capability must refuse every purge and delete nothing.
+ * Purging: a finished instance goes with every execution's history, its messages, its work items and,
+ * recursively, its sub-orchestrations whatever their state; an unfinished one is refused and nothing is
+ * deleted.
  */
 public abstract class PurgeContract extends ContractSupport {
 
@@ -27,29 +27,8 @@ public abstract class PurgeContract extends ContractSupport {
         super(kit);
     }
 
-    /**
-     * For a provider that does not declare purging: checks that it refuses both purge calls and deletes
-     * nothing, and returns true (the test has then checked all there is to check).
-     */
-    private boolean refusedAsUndeclared() {
-        if (capabilities().purge()) {
-            return false;
-        }
-        InstanceInfo kept = createAndRun("kept", "Job", RuntimeStatus.COMPLETED);
-        assertThatThrownBy(() -> provider().purgeInstance("kept"))
-                .as("purgeInstance of a provider that does not declare purge").isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> provider().purgeInstances(clock.instant().plusSeconds(3600), Set.of()))
-                .as("purgeInstances of a provider that does not declare purge").isInstanceOf(UnsupportedOperationException.class);
-        assertThat(provider().getInstance("kept")).contains(kept);
-        assertThat(provider().readHistory("kept", 0)).hasSize(1);
-        return true;
-    }
-
     @Test
     void purgeDeletesAFinishedInstanceWithEveryExecutionAndEverythingQueuedForIt() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         InstanceInfo keep = createAndRun("keep", "Job", RuntimeStatus.RUNNING);
         provider().createInstance(start("p1", "Job"));
         OrchestrationItem first = fetch("p1");
@@ -80,9 +59,6 @@ public abstract class PurgeContract extends ContractSupport {
 
     @Test
     void purgeCascadesToSubOrchestrationsWhateverTheirState() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         InstanceInfo other = createAndRun("other", "Job", RuntimeStatus.COMPLETED);
         provider().createInstance(start("parent", "Parent"));
         OrchestrationItem parent = fetch("parent");
@@ -107,9 +83,6 @@ public abstract class PurgeContract extends ContractSupport {
 
     @Test
     void purgeOfAnUnfinishedInstanceIsRefusedAndDeletesNothing() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         InstanceInfo running = createAndRun("running", "Job", RuntimeStatus.RUNNING);
         provider().createInstance(start("pending", "Job"));
 
@@ -125,9 +98,6 @@ public abstract class PurgeContract extends ContractSupport {
 
     @Test
     void purgeOfAnUnknownInstanceDeletesNothing() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         InstanceInfo done = createAndRun("done", "Job", RuntimeStatus.COMPLETED);
 
         assertThat(provider().purgeInstance("nobody")).isZero();
@@ -136,9 +106,6 @@ public abstract class PurgeContract extends ContractSupport {
 
     @Test
     void purgeInstancesDeletesFinishedInstancesLastUpdatedBeforeTheCutoff() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         clock.advance(Duration.ofSeconds(1));
         createAndRun("a", "Job", RuntimeStatus.COMPLETED);
         provider().createInstance(start("e", "Job"));

@@ -19,10 +19,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Restarting ({@link Capabilities#restartInstance()}): a finished instance moves to its next execution in
- * state PENDING with the new input, earlier histories stay readable, and the start message is enqueued.
- * An unfinished or unknown instance is refused. A provider without the capability must refuse every
- * restart and change nothing.
+ * Restarting: a finished instance moves to its next execution in state PENDING with the new input,
+ * earlier histories stay readable, and the start message is enqueued. An unfinished or unknown instance
+ * is refused and nothing changes.
  */
 public abstract class RestartContract extends ContractSupport {
 
@@ -36,28 +35,9 @@ public abstract class RestartContract extends ContractSupport {
                 new OrchestrationStarted(0, null, name, Messages.VERSION, input, null, null));
     }
 
-    /**
-     * For a provider that does not declare restarts: checks that it refuses one and changes nothing, and
-     * returns true (the test has then checked all there is to check).
-     */
-    private boolean refusedAsUndeclared() {
-        if (capabilities().restartInstance()) {
-            return false;
-        }
-        InstanceInfo done = createAndRun("done", "Job", RuntimeStatus.COMPLETED);
-        assertThatThrownBy(() -> provider().restartInstance(restart("done", "Job", "\"again\"")))
-                .as("restartInstance of a provider that does not declare it")
-                .isInstanceOf(UnsupportedOperationException.class);
-        assertThat(provider().getInstance("done")).contains(done);
-        assertNothingToFetch("a refused restart enqueues nothing");
-        return true;
-    }
 
     @Test
     void restartStartsAFinishedInstanceAgainAsItsNextExecution() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         provider().createInstance(start("r1", "Greet"));
         OrchestrationItem first = fetch("r1");
         provider().commitOrchestrationItem(first, Turn.of(first).status(RuntimeStatus.COMPLETED).output("\"first\"")
@@ -90,9 +70,6 @@ public abstract class RestartContract extends ContractSupport {
 
     @Test
     void restartOfAFailedInstanceClearsItsFailure() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         provider().createInstance(start("f1", "Flaky"));
         OrchestrationItem item = fetch("f1");
         provider().commitOrchestrationItem(item, Turn.of(item).status(RuntimeStatus.FAILED)
@@ -108,9 +85,6 @@ public abstract class RestartContract extends ContractSupport {
 
     @Test
     void restartOfAnUnfinishedInstanceIsRefusedAndChangesNothing() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         provider().createInstance(start("p1", "Job"));
         InstanceInfo pending = provider().getInstance("p1").orElseThrow();
         assertThatThrownBy(() -> provider().restartInstance(restart("p1", "Job", "\"x\"")))
@@ -130,9 +104,6 @@ public abstract class RestartContract extends ContractSupport {
 
     @Test
     void restartOfAnUnknownInstanceIsRefused() {
-        if (refusedAsUndeclared()) {
-            return;
-        }
         assertThatThrownBy(() -> provider().restartInstance(restart("nobody", "Job", "\"x\"")))
                 .isInstanceOfSatisfying(InstanceNotFoundException.class, e -> assertThat(e.instanceId()).isEqualTo("nobody"));
 

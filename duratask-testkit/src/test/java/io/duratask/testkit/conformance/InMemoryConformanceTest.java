@@ -14,6 +14,6 @@ class InMemoryConformanceTest extends ProviderConformanceKit {
 
     @Override
     protected Capabilities capabilities() {
-        return Capabilities.all().withMultipleProvidersOnOneStore(false);
+        return Capabilities.none();
     }
 }
