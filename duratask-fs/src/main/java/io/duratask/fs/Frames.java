@@ -71,8 +71,8 @@ final class Frames {
             return new Read(null, new Bad(offset, "invalid frame length " + length, false));
         }
         if (end - offset - HEADER < length) {
-            return new Read(null, new Bad(offset, "the frame declares " + length + " payload bytes but the file ends after "
-                    + (end - offset - HEADER) + " (torn write)", true));
+            return new Read(null, new Bad(offset, "the frame declares " + length + " payload bytes but only "
+                    + (end - offset - HEADER) + " follow (a torn write, or a damaged length)", true));
         }
         if (crc(file, offset + HEADER, length) != crc) {
             return new Read(null, new Bad(offset, "checksum mismatch in a frame of " + length + " bytes", false));
@@ -97,8 +97,8 @@ final class Frames {
             return new Read(null, new Bad(offset, "invalid frame length " + length, false));
         }
         if (end - offset - HEADER < length) {
-            return new Read(null, new Bad(offset, "the frame declares " + length + " payload bytes but the file ends after "
-                    + (end - offset - HEADER) + " (torn write)", true));
+            return new Read(null, new Bad(offset, "the frame declares " + length + " payload bytes but only "
+                    + (end - offset - HEADER) + " follow (a torn write, or a damaged length)", true));
         }
         byte[] payload = new byte[length];
         readFully(channel, ByteBuffer.wrap(payload), offset + HEADER);
