@@ -32,13 +32,71 @@ final class Applier {
         this.layout = layout;
     }
 
+    /**
+     * Applies {@code ops} in order, except an operation whose file a later operation of the list replaces
+     * or deletes: a {@code Put} followed by a {@code Put} of the same file, a {@code Put} or {@code Append}
+     * followed by a {@code Delete} of it or a {@code DeleteTree} above it. Nothing reads the file in between,
+     * so the end state is the same; and a message made and consumed between two flushes never costs a file
+     * creation.
+     */
     void apply(List<FileOp> ops) throws IOException {
-        for (FileOp op : ops) {
-            apply(op);
+        boolean[] skip = deletedLater(ops);
+        for (int i = 0; i < ops.size(); i++) {
+            if (!skip[i]) {
+                apply(ops.get(i));
+            }
         }
     }
 
+    private static boolean[] deletedLater(List<FileOp> ops) {
+        boolean[] skip = new boolean[ops.size()];
+        java.util.Set<String> deleted = null;
+        java.util.Set<String> replaced = new java.util.HashSet<>();
+        java.util.List<String> deletedTrees = null;
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            FileOp op = ops.get(i);
+            switch (op) {
+                case FileOp.Delete d -> {
+                    if (deleted == null) {
+                        deleted = new java.util.HashSet<>();
+                    }
+                    deleted.add(d.path());
+                    replaced.remove(d.path());
+                }
+                case FileOp.DeleteTree t -> {
+                    if (deletedTrees == null) {
+                        deletedTrees = new java.util.ArrayList<>();
+                    }
+                    deletedTrees.add(t.path() + "/");
+                }
+                case FileOp.Put p -> {
+                    skip[i] = !replaced.add(p.path()) || isDeleted(p.path(), deleted, deletedTrees);
+                }
+                case FileOp.Append a -> skip[i] = isDeleted(a.path(), deleted, deletedTrees);
+            }
+        }
+        return skip;
+    }
+
+    private static boolean isDeleted(String path, java.util.Set<String> deleted, java.util.List<String> trees) {
+        if (deleted != null && deleted.contains(path)) {
+            return true;
+        }
+        if (trees != null) {
+            for (String prefix : trees) {
+                if (path.startsWith(prefix)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     void apply(FileOp op) throws IOException {
+        Io.uninterruptibly(() -> applyOnce(op));
+    }
+
+    private void applyOnce(FileOp op) throws IOException {
         Path path = layout.resolve(op.path());
         switch (op) {
             case FileOp.Put put -> put(path, put.bytes());

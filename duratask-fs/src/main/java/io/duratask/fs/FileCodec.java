@@ -151,7 +151,7 @@ final class FileCodec {
 
     /** A file holding exactly one frame. */
     private static <T> T readSingle(Path file, ObjectReader reader) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = Io.uninterruptibly(() -> Files.readAllBytes(file));
         Frames.Read r = Frames.read(bytes, 0, bytes.length);
         if (!r.ok()) {
             throw new CorruptFileException(file, r.bad().offset(), r.bad().reason());
@@ -169,20 +169,7 @@ final class FileCodec {
      * exactly that many.
      */
     List<HistoryEvent> readHistory(Path file, long length, long expectedEvents) throws IOException {
-        byte[] bytes;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            long want = length < 0 ? size : length;
-            if (size < want) {
-                throw new CorruptFileException(file, size, "the file holds " + size + " bytes but " + want
-                        + " were committed to it (it was truncated)");
-            }
-            if (want > Integer.MAX_VALUE - 16) {
-                throw new ProviderException("history file " + file + " is too large to read (" + want + " bytes)", false);
-            }
-            bytes = new byte[(int) want];
-            Frames.readFully(ch, ByteBuffer.wrap(bytes), 0);
-        }
+        byte[] bytes = Io.uninterruptibly(() -> readPrefix(file, length));
         List<HistoryEvent> events = new ArrayList<>();
         int at = 0;
         while (at < bytes.length) {
@@ -204,6 +191,24 @@ final class FileCodec {
                     + " were committed to it");
         }
         return events;
+    }
+
+    /** The first {@code length} bytes of {@code file} (all of it if negative). */
+    private static byte[] readPrefix(Path file, long length) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long want = length < 0 ? size : length;
+            if (size < want) {
+                throw new CorruptFileException(file, size, "the file holds " + size + " bytes but " + want
+                        + " were committed to it (it was truncated)");
+            }
+            if (want > Integer.MAX_VALUE - 16) {
+                throw new ProviderException("history file " + file + " is too large to read (" + want + " bytes)", false);
+            }
+            byte[] bytes = new byte[(int) want];
+            Frames.readFully(ch, ByteBuffer.wrap(bytes), 0);
+            return bytes;
+        }
     }
 
     private static <T> T decode(ObjectReader reader, byte[] payload, Path file, long payloadOffset) {

@@ -26,22 +26,31 @@ import org.slf4j.LoggerFactory;
  *       (a lost lock, an existing id) fails alone;</li>
  *   <li>writes all operations as <b>one journal record</b> and syncs the journal once: this is the commit
  *       point of every write in the batch;</li>
- *   <li><b>applies</b> the operations to the instance files (not synced: the journal holds them until a
- *       checkpoint has synced the files);</li>
+ *   <li>appends the new history events to the history files (the only files read while the store is
+ *       open) and <b>defers</b> every other operation (see below);</li>
  *   <li><b>publishes</b> each write to memory under the state lock, then wakes the callers.</li>
  * </ol>
  * Callers that arrive meanwhile queue up and form the next batch, so under load many turns share one
- * fsync.
+ * fsync. A leader leads until its own write is done, then hands leadership to the caller of the oldest
+ * queued write. Waiting ignores interrupts (the outcome would otherwise be unknown); the flag is restored.
+ *
+ * <p><b>Deferred file operations.</b> Metadata, message and work-item files are read only when the store
+ * is opened, after the journal was redone, so their operations can wait: they are collected, in journal
+ * order, and applied together when {@value #MAX_DEFERRED_OPS} operations or {@value #MAX_DEFERRED_BYTES}
+ * bytes have gathered, before a checkpoint, at close, and with any purge (whose directory deletion must not
+ * overtake a later history append to a new instance of the same id). Applying them together lets
+ * {@link Applier} drop every operation that a later one overwrites or deletes: a work item run and
+ * completed, or a message sent and consumed, within one flush never becomes a file, and an instance's
+ * metadata is written once per flush rather than once per turn. Deferred operations are only applied once
+ * the journal holding them is synced, so the files never hold a change that a power loss could take from
+ * the journal.
  *
  * <p><b>Unsynced completions.</b> A batch made only of non-durable writes (activity completions, unless
  * {@link FsOptions#syncActivityCompletions()}) is written to the journal without a sync and published to
- * memory at once, but its file operations are <em>deferred</em>: they are applied right after the next
- * sync (of the next durable batch, a checkpoint or close), before that batch's own. So the files never
- * hold a change the journal may lose: after a power failure either the record survived and recovery
- * redoes it, or it is gone together with its effects (the work item is still there and the activity runs
- * again, which its at-least-once contract allows). Nothing but a later turn can depend on a completion,
- * and that turn's batch is synced after it. A leader leads until its own write is done, then hands leadership to the caller of the oldest
- * queued write. Waiting ignores interrupts (the outcome would otherwise be unknown); the flag is restored.
+ * memory at once. The next synced record makes it durable. After a power failure either the record
+ * survived and recovery redoes it, or it is gone together with its effects (the work item is still there
+ * and the activity runs again, which its at-least-once contract allows). Nothing but a later turn can
+ * depend on a completion, and that turn's batch is synced after it.
  *
  * <p><b>Failure stops the provider.</b> If the journal cannot be written or synced, or a synced record
  * cannot be applied, memory no longer matches what the disk will hold after recovery. The provider stops:
@@ -56,8 +65,10 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
-    /** Past this many deferred operations, the next batch is synced anyway. */
-    private static final int MAX_DEFERRED = 65_536;
+    /** Deferred operations are applied once this many have gathered ... */
+    static final int MAX_DEFERRED_OPS = 16_384;
+    /** ... or once their contents reach this many bytes. */
+    static final int MAX_DEFERRED_BYTES = 16 << 20;
 
     /** A test hook called after a record is written (and synced) and before it is applied. */
     @FunctionalInterface
@@ -66,7 +77,7 @@ final class GroupCommitter {
     }
 
     /** Counters for diagnostics and tests. */
-    record Stats(long batches, long writes, long syncs, long checkpoints) {}
+    record Stats(long batches, long writes, long syncs, long flushes, long checkpoints) {}
 
     private final Path root;
     private final FsOptions options;
@@ -83,11 +94,13 @@ final class GroupCommitter {
     private volatile ProviderException stopped;
     private volatile Hook hook;
     private long seq;
-    /** File operations of unsynced records, applied after the next sync. Leader only. */
+    /** File operations not applied yet, in journal order. Leader only. */
     private final List<FileOp> deferred = new ArrayList<>();
+    private long deferredBytes;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong flushes = new AtomicLong();
 
     GroupCommitter(Path root, FsOptions options, ReentrantLock stateLock, State state, Journal journal, Applier applier,
                    long firstSeq) {
@@ -182,7 +195,7 @@ final class GroupCommitter {
     }
 
     Stats stats() {
-        return new Stats(batches.get(), writes.get(), syncs.get(), checkpointer.completed());
+        return new Stats(batches.get(), writes.get(), syncs.get(), flushes.get(), checkpointer.completed());
     }
 
     /**
@@ -210,7 +223,7 @@ final class GroupCommitter {
             boolean clean = stopped == null;
             if (clean) {
                 try {
-                    syncAndApplyDeferred();
+                    flush(List.of());
                     checkpointer.sync(applier.takeDirty());
                     journal.close(true);
                     Journal.delete(root.resolve(Layout.JOURNAL_DIR), Journal.segments(root.resolve(Layout.JOURNAL_DIR)));
@@ -323,8 +336,8 @@ final class GroupCommitter {
             for (Pending<?> p : prepared) {
                 durable |= p.durable;
             }
-            // without syncCommits nothing is synced, and operations are applied at once (see FsOptions)
-            boolean sync = options.syncCommits() && (durable || deferred.size() > MAX_DEFERRED);
+            // without syncCommits nothing is synced (see FsOptions)
+            boolean sync = options.syncCommits() && durable;
             JournalRecord record = new JournalRecord(++seq, sync, ops);
             try {
                 journal.append(Frames.frame(record.encode()));
@@ -348,12 +361,7 @@ final class GroupCommitter {
                 }
             }
             try {
-                if (sync || !options.syncCommits()) {
-                    applyDeferred();
-                    applier.apply(ops);
-                } else {
-                    deferred.addAll(ops);
-                }
+                apply(ops, sync || !options.syncCommits());
             } catch (IOException e) {
                 stop("applying a journal record to the instance files failed", e);
                 failAll(prepared, stopped);
@@ -387,20 +395,52 @@ final class GroupCommitter {
         }
     }
 
-    /** Unsynced records' operations may be applied once a later sync made those records durable. */
-    private void applyDeferred() throws IOException {
-        if (!deferred.isEmpty()) {
-            applier.apply(deferred);
-            deferred.clear();
+    /**
+     * Applies the history appends of a record now and defers the rest, or flushes everything if the record
+     * holds a purge, the deferred operations have grown too large, or (never the case for turn commits)
+     * the record has appends but may not be applied yet.
+     */
+    private void apply(List<FileOp> ops, boolean durable) throws IOException {
+        List<FileOp> appends = new ArrayList<>();
+        boolean flush = false;
+        long bytes = 0;
+        for (FileOp op : ops) {
+            switch (op) {
+                case FileOp.Append a -> {
+                    appends.add(a);
+                    flush |= !durable;
+                }
+                case FileOp.DeleteTree t -> flush = true;
+                case FileOp.Put p -> bytes += p.bytes().length;
+                case FileOp.Delete d -> { }
+            }
         }
+        if (flush || deferred.size() + ops.size() > MAX_DEFERRED_OPS || deferredBytes + bytes > MAX_DEFERRED_BYTES) {
+            flush(ops);
+            return;
+        }
+        applier.apply(appends);
+        for (FileOp op : ops) {
+            if (!(op instanceof FileOp.Append)) {
+                deferred.add(op);
+            }
+        }
+        deferredBytes += bytes;
     }
 
-    private void syncAndApplyDeferred() throws IOException {
-        if (!deferred.isEmpty()) {
-            journal.sync();
-            syncs.incrementAndGet();
-            applyDeferred();
+    /** Syncs the journal if it holds unsynced records, then applies the deferred operations and {@code more}. */
+    private void flush(List<FileOp> more) throws IOException {
+        if (deferred.isEmpty() && more.isEmpty()) {
+            return;
         }
+        if (options.syncCommits()) {
+            journal.sync();
+        }
+        deferred.addAll(more);
+        applier.apply(deferred);
+        deferred.clear();
+        deferredBytes = 0;
+        flushes.incrementAndGet();
     }
 
     private void maybeCheckpoint() {
@@ -408,7 +448,7 @@ final class GroupCommitter {
             return;
         }
         try {
-            syncAndApplyDeferred();
+            flush(List.of());
             Path old = journal.rotate();
             checkpointer.start(applier.takeDirty(), List.of(old));
         } catch (IOException e) {

@@ -52,11 +52,22 @@ final class Journal implements AutoCloseable {
 
     private void open(long gen) throws IOException {
         Path path = segmentPath(dir, gen);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        if (Files.exists(path)) {
+            throw new java.nio.file.FileAlreadyExistsException(path.toString(), null, "journal segment exists already");
+        }
+        FileChannel ch = Io.uninterruptibly(() -> {
+            FileChannel c = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                Frames.writeFully(c, ByteBuffer.wrap(MAGIC), 0);
+                zeroFill(c, MAGIC.length, CHUNK);
+                c.force(true);
+                return c;
+            } catch (IOException e) {
+                c.close();
+                throw e;
+            }
+        });
         try {
-            Frames.writeFully(ch, ByteBuffer.wrap(MAGIC), 0);
-            zeroFill(ch, MAGIC.length, CHUNK);
-            ch.force(true);
             syncDirectory(dir);
         } catch (IOException e) {
             ch.close();
@@ -68,6 +79,14 @@ final class Journal implements AutoCloseable {
         this.size = MAGIC.length;
         this.allocated = CHUNK;
         this.unsynced = false;
+    }
+
+    /** The segment's channel, opened again if an interrupt closed it. */
+    private FileChannel channel() throws IOException {
+        if (!channel.isOpen()) {
+            channel = FileChannel.open(segment, StandardOpenOption.WRITE);
+        }
+        return channel;
     }
 
     private static void zeroFill(FileChannel ch, long from, long to) throws IOException {
@@ -83,10 +102,12 @@ final class Journal implements AutoCloseable {
         long end = size + frames.length;
         if (end > allocated) {
             long target = (end / CHUNK + 1) * CHUNK;
-            zeroFill(channel, Math.max(allocated, end), target);
+            long from = Math.max(allocated, end);
+            Io.uninterruptibly(() -> zeroFill(channel(), from, target));
             allocated = target;
         }
-        Frames.writeFully(channel, ByteBuffer.wrap(frames), size);
+        long at = size;
+        Io.uninterruptibly(() -> Frames.writeFully(channel(), ByteBuffer.wrap(frames), at));
         size += frames.length;
         unsynced = true;
     }
@@ -94,7 +115,7 @@ final class Journal implements AutoCloseable {
     /** Makes everything appended so far durable. */
     void sync() throws IOException {
         if (unsynced) {
-            channel.force(false);
+            Io.uninterruptibly(() -> channel().force(false));
             unsynced = false;
         }
     }
@@ -194,9 +215,15 @@ final class Journal implements AutoCloseable {
      * (Windows) cannot open a directory; there the operating system gives no such guarantee to sync for.
      */
     static void syncDirectory(Path dir) throws IOException {
+        Io.uninterruptibly(() -> syncDirectoryOnce(dir));
+    }
+
+    private static void syncDirectoryOnce(Path dir) throws IOException {
         FileChannel ch;
         try {
             ch = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            throw e;
         } catch (IOException | UnsupportedOperationException e) {
             return;
         }

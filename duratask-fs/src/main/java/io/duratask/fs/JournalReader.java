@@ -42,7 +42,7 @@ final class JournalReader {
         for (int i = 0; i < segments.size(); i++) {
             Path segment = segments.get(i);
             boolean newest = i == segments.size() - 1;
-            byte[] bytes = readAll(segment);
+            byte[] bytes = Io.uninterruptibly(() -> readAll(segment));
             int at = Journal.MAGIC.length;
             if (bytes.length < Journal.MAGIC.length) {
                 if (!newest) {

@@ -51,9 +51,11 @@ final class Recovery {
             long begin = System.nanoTime();
             JournalReader.Result read = JournalReader.read(layout.journalDir());
             Applier applier = new Applier(layout);
+            List<FileOp> ops = new java.util.ArrayList<>();
             for (JournalRecord record : read.records()) {
-                applier.apply(record.ops());
+                ops.addAll(record.ops());
             }
+            applier.apply(ops); // in journal order, as one list: what a later record replaces is not written twice
             new Checkpointer(root, (what, e) -> { }).sync(applier.takeDirty());
             long lastSeq = read.records().isEmpty() ? 0 : read.records().getLast().seq();
             journal = Journal.start(layout.journalDir(), read.lastGeneration() + 1);

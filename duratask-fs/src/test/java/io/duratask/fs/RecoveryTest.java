@@ -73,7 +73,6 @@ class RecoveryTest {
         assertThat(written.getFirst().synced()).isTrue();
         assertThat(StoreFiles.history(store, "i1", 1)).as("nothing applied yet").doesNotExist();
         assertThat(StoreFiles.workFiles(store, "i1")).isEmpty();
-        assertThat(StoreFiles.messageFiles(store, "other")).hasSize(1);
         provider.halt();
 
         FsProvider reopened = open();
@@ -161,7 +160,7 @@ class RecoveryTest {
     }
 
     @Test
-    void anActivityCompletionIsVisibleAtOnceButReachesTheFilesOnlyAfterTheNextSync() {
+    void anActivityCompletionIsNotSyncedButIsRedoneAfterACrashOfTheProcess() {
         FsProvider provider = open();
         Path store = provider.directory();
         provider.createInstance(start("i1", "Greet"));
@@ -173,8 +172,6 @@ class RecoveryTest {
         provider.completeWorkItem(lease, completion("i1", 2, "\"hello\""));
         assertThat(provider.committer().stats().syncs()).as("the completion was not synced").isEqualTo(syncs);
         assertThat(StoreFiles.records(StoreFiles.segments(store).getLast()).getLast().synced()).isFalse();
-        assertThat(StoreFiles.workFiles(store, "i1")).as("the work item's file is deleted only after a sync").hasSize(1);
-        assertThat(StoreFiles.messageFiles(store, "i1")).isEmpty();
         assertThat(provider.queueDepths()).isEqualTo(new QueueDepths(1, 0, 0));
 
         provider.halt(); // a crash of the process: the unsynced record is in the operating system's cache
@@ -190,19 +187,31 @@ class RecoveryTest {
     }
 
     @Test
-    void theNextSyncedCommitAppliesDeferredCompletionsFirst() {
+    void historiesAreAppendedAtOnceAndTheOtherFilesWhenDeferredOperationsAreFlushed() throws IOException {
         FsProvider provider = open();
         Path store = provider.directory();
         provider.createInstance(start("i1", "Greet"));
-        OrchestrationItem item = provider.fetchOrchestrationItem(LOCK).orElseThrow();
-        provider.commitOrchestrationItem(item, appendAndSchedule(item, "SayHello"));
-        provider.completeWorkItem(provider.fetchWorkItem(LOCK).orElseThrow(), completion("i1", 2, "\"hello\""));
-        OrchestrationItem next = provider.fetchOrchestrationItem(LOCK).orElseThrow();
-
-        provider.commitOrchestrationItem(next, appendOnly(next));
-        assertThat(StoreFiles.workFiles(store, "i1")).isEmpty();
-        assertThat(StoreFiles.messageFiles(store, "i1")).as("made by the completion, deleted by the turn").isEmpty();
-        Snapshot.assertSameAfterReopen(provider, options()).close();
+        long size = 0;
+        for (int step = 0; step < 5; step++) {
+            OrchestrationItem item = provider.fetchOrchestrationItem(LOCK).orElseThrow();
+            provider.commitOrchestrationItem(item, appendAndSchedule(item, "Step"));
+            long grown = Files.size(StoreFiles.history(store, "i1", 1));
+            assertThat(grown).as("histories are read while the store is open: appended at once").isGreaterThan(size);
+            size = grown;
+            WorkItemLease lease = provider.fetchWorkItem(LOCK).orElseThrow();
+            provider.completeWorkItem(lease, completion("i1", lease.item().scheduledId(), "1"));
+        }
+        Path instance = StoreFiles.instanceDir(store, "i1");
+        assertThat(instance.resolve(Layout.META)).as("written at the next flush").doesNotExist();
+        provider.close(); // flushes
+        assertThat(instance.resolve(Layout.META)).exists();
+        assertThat(instance.resolve(Layout.WORK)).as("work items run and completed between flushes never became files")
+                .doesNotExist();
+        assertThat(StoreFiles.messageFiles(store, "i1")).as("only the last completion is still waiting").hasSize(1);
+        FsProvider reopened = open();
+        assertThat(reopened.readHistory("i1", 0)).hasSize(10);
+        assertThat(reopened.queueDepths()).isEqualTo(new QueueDepths(1, 0, 0));
+        reopened.close();
     }
 
     @Test
