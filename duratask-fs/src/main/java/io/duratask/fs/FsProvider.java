@@ -290,8 +290,8 @@ public final class FsProvider implements Provider {
         try {
             return List.copyOf(codec.readHistory(file, length, expected));
         } catch (NoSuchFileException e) {
-            if (!current) {
-                return List.of(); // an execution that never appended an event
+            if (!current || purgedSince(inst)) {
+                return List.of(); // an execution that never appended an event, or an instance purged meanwhile
             }
             throw quarantine(inst, new CorruptFileException(file, 0, "the history file is missing, but " + expected
                     + " events were committed to it"));
@@ -300,6 +300,15 @@ public final class FsProvider implements Provider {
         } catch (IOException e) {
             throw new ProviderException("cannot read the history of instance '" + instanceId + "' from " + file + ": "
                     + e, true, e);
+        }
+    }
+
+    private boolean purgedSince(State.Inst inst) {
+        lock.lock();
+        try {
+            return state.get(inst.id) != inst;
+        } finally {
+            lock.unlock();
         }
     }
 

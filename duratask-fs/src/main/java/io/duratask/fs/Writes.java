@@ -97,7 +97,6 @@ final class Writes {
 
             // instances first, so that a message sent along with a start message finds its instance
             List<InstanceInfo> created = new ArrayList<>();
-            Set<String> createdHere = new LinkedHashSet<>();
             for (Outgoing o : messages) {
                 OrchestratorMessage m = o.message();
                 if (m.event() instanceof OrchestrationStarted s && !batch.exists(state, m.instanceId())) {
@@ -105,7 +104,6 @@ final class Writes {
                     ops.add(new FileOp.Put(Layout.meta(Layout.dirName(info.instanceId())),
                             codec.meta(FileCodec.Meta.of(info, 0, 0))));
                     created.add(info);
-                    createdHere.add(info.instanceId());
                     batch.created.add(info.instanceId());
                 }
             }
