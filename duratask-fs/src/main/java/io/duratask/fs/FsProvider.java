@@ -19,12 +19,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -137,44 +135,7 @@ public final class FsProvider implements Provider {
         lock.lock();
         try {
             committer.checkUsable();
-            Instant now = clock.instant();
-            state.promoteDue(now);
-            var it = state.ready.iterator();
-            while (it.hasNext()) {
-                State.Inst inst = state.get(it.next());
-                it.remove(); // back on release (commit, abandon), on new messages, or at lock expiry (due)
-                if (inst == null || inst.quarantine != null || inst.committing || inst.locked(now)) {
-                    continue;
-                }
-                List<State.Msg> visible = new ArrayList<>();
-                for (State.Msg m : inst.messages.values()) {
-                    if (!m.visibleAt.isAfter(now)) {
-                        visible.add(m);
-                    }
-                }
-                if (visible.isEmpty()) {
-                    continue;
-                }
-                String token = UUID.randomUUID().toString();
-                Instant until = now.plus(lockTimeout);
-                inst.lockToken = token;
-                inst.lockedUntil = until;
-                List<OrchestratorMessage> messages = new ArrayList<>(visible.size());
-                long[] seqs = new long[visible.size()];
-                int maxDequeueCount = 0;
-                for (int i = 0; i < visible.size(); i++) {
-                    State.Msg m = visible.get(i);
-                    m.dequeueCount++;
-                    maxDequeueCount = Math.max(maxDequeueCount, m.dequeueCount);
-                    m.visibleAt = until; // hidden until the lock ends
-                    messages.add(m.message);
-                    seqs[i] = m.seq;
-                }
-                state.due.add(new State.Due(until, 0, inst.id, 0));
-                return Optional.of(new OrchestrationItem(inst.id, inst.info, inst.info.executionId(), inst.historyEvents,
-                        Collections.unmodifiableList(messages), maxDequeueCount, token, new Writes.FetchReceipt(seqs)));
-            }
-            return Optional.empty();
+            return Leases.fetch(state, lockTimeout, clock.instant());
         } finally {
             lock.unlock();
         }
@@ -200,20 +161,7 @@ public final class FsProvider implements Provider {
         lock.lock();
         try {
             committer.checkUsable();
-            State.Inst inst = state.get(item.instanceId());
-            if (inst == null || inst.committing || !item.lockToken().equals(inst.lockToken)) {
-                return; // the lock went to someone else, and the messages with it
-            }
-            Instant now = clock.instant();
-            inst.lockToken = null;
-            inst.lockedUntil = null;
-            for (long seq : receipt.seqs()) {
-                State.Msg m = inst.messages.get(seq);
-                if (m != null) {
-                    state.setVisibleAt(inst, m, now.plus(delay), now);
-                }
-            }
-            state.markReadyIfVisible(inst, now);
+            Leases.abandon(state, item, receipt, delay, clock.instant());
         } finally {
             lock.unlock();
         }
@@ -226,23 +174,7 @@ public final class FsProvider implements Provider {
         lock.lock();
         try {
             committer.checkUsable();
-            State.Inst inst = state.get(item.instanceId());
-            Instant now = clock.instant();
-            if (inst == null || !item.lockToken().equals(inst.lockToken) || !inst.lockedUntil.isAfter(now)) {
-                return false;
-            }
-            if (inst.committing) {
-                return true;
-            }
-            Instant until = now.plus(lockTimeout);
-            inst.lockedUntil = until;
-            for (long seq : receipt.seqs()) {
-                State.Msg m = inst.messages.get(seq);
-                if (m != null) {
-                    state.setVisibleAt(inst, m, until, now);
-                }
-            }
-            return true;
+            return Leases.renew(state, item, receipt, lockTimeout, clock.instant());
         } finally {
             lock.unlock();
         }
@@ -339,15 +271,7 @@ public final class FsProvider implements Provider {
         lock.lock();
         try {
             committer.checkUsable();
-            Instant now = clock.instant();
-            State.Work w = state.nextWork(now);
-            if (w == null) {
-                return Optional.empty();
-            }
-            w.dequeueCount++;
-            w.lockToken = UUID.randomUUID().toString();
-            state.setWorkVisibleAt(w, now.plus(lockTimeout), now);
-            return Optional.of(new WorkItemLease(w.item, w.lockToken, w.dequeueCount, new Writes.LeaseReceipt(w.seq)));
+            return Leases.fetchWork(state, lockTimeout, clock.instant());
         } finally {
             lock.unlock();
         }
@@ -368,13 +292,7 @@ public final class FsProvider implements Provider {
         lock.lock();
         try {
             committer.checkUsable();
-            State.Work w = state.work.get(receipt.seq());
-            if (w == null || w.completing || !lease.lockToken().equals(w.lockToken)) {
-                return;
-            }
-            Instant now = clock.instant();
-            w.lockToken = null;
-            state.setWorkVisibleAt(w, now.plus(delay), now);
+            Leases.abandonWork(state, lease, receipt, delay, clock.instant());
         } finally {
             lock.unlock();
         }
@@ -387,15 +305,7 @@ public final class FsProvider implements Provider {
         lock.lock();
         try {
             committer.checkUsable();
-            State.Work w = state.work.get(receipt.seq());
-            if (w == null || !lease.lockToken().equals(w.lockToken)) {
-                return false;
-            }
-            if (!w.completing) {
-                Instant now = clock.instant();
-                state.setWorkVisibleAt(w, now.plus(lockTimeout), now);
-            }
-            return true;
+            return Leases.renewWork(state, lease, receipt, lockTimeout, clock.instant());
         } finally {
             lock.unlock();
         }
