@@ -63,15 +63,28 @@ final class Leases {
         return Optional.empty();
     }
 
-    /** Releases the lock if {@code item} still holds it (expired or not); its messages show after {@code delay}. */
+    /**
+     * Releases the lock if {@code item} still holds it (expired or not); its messages show after {@code delay},
+     * and until then the instance is not fetched at all.
+     */
     static void abandon(State state, OrchestrationItem item, Writes.FetchReceipt receipt, Duration delay,
                         Instant now) {
         State.Inst inst = state.get(item.instanceId());
         if (inst == null || inst.committing || !item.lockToken().equals(inst.lockToken)) {
             return; // the lock went to someone else, and the messages with it
         }
-        inst.lockToken = null;
-        inst.lockedUntil = null;
+        if (delay.isZero()) {
+            inst.lockToken = null;
+            inst.lockedUntil = null;
+        } else {
+            // The whole instance is held back until the delay passes, not only the abandoned messages: a
+            // message arriving meanwhile must not be fetched alone, before the (retried) start message. The
+            // hold is a lock with a token nobody holds; its expiry makes the instance ready again.
+            Instant until = now.plus(delay);
+            inst.lockToken = "hold-" + UUID.randomUUID();
+            inst.lockedUntil = until;
+            state.due.add(new State.Due(until, 0, inst.id, 0));
+        }
         for (long seq : receipt.seqs()) {
             State.Msg m = inst.messages.get(seq);
             if (m != null) {
