@@ -85,6 +85,7 @@ final class BatchRunner {
             for (Pending<?> p : batch) {
                 runInSavepoint(p);
             }
+            FaultHook.beforeCommit(batch);
             db.exec("COMMIT");
         } catch (TransactionLost | SQLException e) {
             SQLException cause = e instanceof TransactionLost lost ? (SQLException) lost.getCause() : (SQLException) e;
@@ -97,6 +98,7 @@ final class BatchRunner {
         if (durable) {
             durableBatches.incrementAndGet();
         }
+        FaultHook.afterCommit(batch);
         for (Pending<?> p : batch) {
             p.publish();
         }
