@@ -20,12 +20,20 @@ final class FaultHook {
     private static final String SPEC = System.getProperty(PROPERTY);
     private static final boolean BEFORE = SPEC != null && SPEC.startsWith("before-commit:");
     private static final boolean AFTER = SPEC != null && SPEC.startsWith("after-commit:");
-    private static final int MIN_TURNS = BEFORE || AFTER ? Integer.parseInt(SPEC.substring(SPEC.indexOf(':') + 1)) : 0;
+    private static final int MIN_TURNS = minTurns(SPEC);
 
-    static {
-        if (SPEC != null && !BEFORE && !AFTER) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + SPEC
-                    + ": expected before-commit:<turns> or after-commit:<turns>");
+    private static int minTurns(String spec) {
+        if (spec == null) {
+            return 0;
+        }
+        String bad = "-D" + PROPERTY + "=" + spec + ": expected before-commit:<turns> or after-commit:<turns>";
+        if (!spec.startsWith("before-commit:") && !spec.startsWith("after-commit:")) {
+            throw new IllegalArgumentException(bad);
+        }
+        try {
+            return Integer.parseInt(spec.substring(spec.indexOf(':') + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(bad, e);
         }
     }
 

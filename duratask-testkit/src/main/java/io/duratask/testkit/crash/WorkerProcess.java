@@ -21,8 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * worker sees it close and halts.
  */
 public final class WorkerProcess implements AutoCloseable {
-    /** The exit status the JDK reports for a process ended by SIGKILL (128 + 9). */
-    public static final int SIGKILL_EXIT = 137;
+    /**
+     * The exit status the JDK reports for a process ended by {@link #kill()}: 128 + 9 (SIGKILL) on Linux and
+     * macOS; 1 on Windows, where {@code destroyForcibly} calls {@code TerminateProcess}.
+     */
+    public static final int SIGKILL_EXIT = System.getProperty("os.name", "").startsWith("Windows") ? 1 : 137;
 
     private final String name;
     private final Process process;
