@@ -119,14 +119,25 @@ public record CrashPoint(Kind kind, int n) {
      * (after {@link #HANG_LIMIT} with nobody killing it, halts the process so that no orphan lingers).
      */
     static void announceAndHang(String point, String details) {
+        announceAndHang(point, details, () -> { });
+    }
+
+    /**
+     * {@link #announceAndHang(String, String)}, running {@code meanwhile} every 100 ms while it blocks (to keep
+     * a lock the stopped thread holds, as a live process would, however long the kill takes).
+     */
+    static void announceAndHang(String point, String details, Runnable meanwhile) {
         System.out.println(MARKER + " " + point + " " + details);
         System.out.flush();
         long until = System.nanoTime() + HANG_LIMIT.toNanos();
         while (System.nanoTime() < until) {
             try {
                 Thread.sleep(100);
+                meanwhile.run();
             } catch (InterruptedException e) {
                 // keep hanging: the point is that this thread never goes on
+            } catch (RuntimeException e) {
+                System.err.println("crash point " + point + ": " + e);
             }
         }
         System.err.println("crash point " + point + " reached, but nobody killed this worker within " + HANG_LIMIT);

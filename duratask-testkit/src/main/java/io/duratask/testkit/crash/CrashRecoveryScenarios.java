@@ -212,7 +212,7 @@ public abstract class CrashRecoveryScenarios {
         String key = instance + "#" + at.get("execution") + "#" + at.get("scheduledId");
         switch (point.kind()) {
             case AFTER_FETCH, BEFORE_COMMIT ->
-                    // the instance was locked by the stopped turn: nothing else could change it either
+                    // the stopped turn kept the instance locked: nothing else could change it either
                     assertThat(size).as("history of %s after a kill at %s", instance, point)
                             .isEqualTo(Long.parseLong(at.get("historySize")));
             case AFTER_COMMIT ->

@@ -27,6 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * crash worker's way to place a kill exactly, with no hook in production code. With no crash point it only
  * forwards.
  *
+ * <p>While a turn is stopped at {@code after-fetch} or {@code before-commit}, its instance's lock is renewed, so
+ * the instance stays exactly as the stopped turn found it until the kill, however long that takes.
+ *
  * <p>Counting: {@code after-fetch} counts fetched items of instances that already have history (a turn in
  * the middle of an orchestration, whose restart needs a replay); {@code before-commit} and {@code after-commit}
  * count commits that append events; {@code before-complete} counts activity completions.
@@ -40,6 +43,8 @@ public final class FaultInjectingProvider implements Provider {
     private final AtomicInteger count = new AtomicInteger();
     private final ReentrantLock gateLock = new ReentrantLock();
     private final Condition gateOpened = gateLock.newCondition();
+    /** The lock timeout the runtime fetches with, to renew a lock held by a stopped turn. */
+    private volatile Duration lockTimeout;
     private int gathered; // guarded by gateLock
     private long gateGeneration; // guarded by gateLock
 
@@ -59,13 +64,26 @@ public final class FaultInjectingProvider implements Provider {
 
     @Override
     public Optional<OrchestrationItem> fetchOrchestrationItem(Duration lockTimeout) {
+        this.lockTimeout = lockTimeout;
         Optional<OrchestrationItem> fetched = delegate.fetchOrchestrationItem(lockTimeout);
         if (fetched.isPresent() && fetched.get().historySize() > 0 && reached(CrashPoint.Kind.AFTER_FETCH)) {
             OrchestrationItem item = fetched.get();
             CrashPoint.announceAndHang("after-fetch", "instance=" + item.instanceId() + " historySize="
-                    + item.historySize() + " messages=" + item.messages().size());
+                    + item.historySize() + " messages=" + item.messages().size(), keepLocked(item));
         }
         return fetched;
+    }
+
+    /** Renews {@code item}'s lock now and then while a crash point blocks its turn, as a live worker would. */
+    private Runnable keepLocked(OrchestrationItem item) {
+        long[] last = {System.nanoTime()};
+        return () -> {
+            Duration timeout = lockTimeout;
+            if (timeout != null && System.nanoTime() - last[0] > timeout.toNanos() / 4) {
+                last[0] = System.nanoTime();
+                delegate.renewOrchestrationLock(item, timeout);
+            }
+        };
     }
 
     @Override
@@ -74,7 +92,7 @@ public final class FaultInjectingProvider implements Provider {
                 + " newEvents=" + commit.newEvents().size();
         boolean appends = !commit.newEvents().isEmpty();
         if (appends && reached(CrashPoint.Kind.BEFORE_COMMIT)) {
-            CrashPoint.announceAndHang("before-commit", details);
+            CrashPoint.announceAndHang("before-commit", details, keepLocked(item));
         }
         if (appends && at(CrashPoint.Kind.GROUP_COMMITS)) {
             System.out.println("PENDING-COMMIT " + details);
