@@ -47,7 +47,8 @@ public final class CrashChecks {
     public static CrashReport verify(Provider store, RunLog runLog, int mainInstances) {
         List<String> problems = new ArrayList<>();
         List<InstanceInfo> instances = allInstances(store);
-        Map<String, Long> runsPerActivity = runLog.read().stream()
+        List<RunLog.Run> allRuns = runLog.read();
+        Map<String, Long> runsPerActivity = allRuns.stream()
                 .collect(Collectors.groupingBy(RunLog.Run::key, LinkedHashMap::new, Collectors.counting()));
         Map<String, String> activityNames = new HashMap<>();
         int mains = 0;
@@ -86,10 +87,14 @@ public final class CrashChecks {
         long runs = 0;
         long duplicates = 0;
         long maxRuns = 0;
+        String mostRunKey = null;
         for (Map.Entry<String, Long> e : runsPerActivity.entrySet()) {
             runs += e.getValue();
             duplicates += e.getValue() - 1;
-            maxRuns = Math.max(maxRuns, e.getValue());
+            if (e.getValue() > maxRuns) {
+                maxRuns = e.getValue();
+                mostRunKey = e.getKey();
+            }
             if (!activityNames.containsKey(e.getKey())) {
                 problems.add("the run log has " + e.getValue() + " run(s) of " + e.getKey()
                         + ", which no history schedules (a work item of a turn that was never committed?)");
@@ -99,7 +104,18 @@ public final class CrashChecks {
             throw new AssertionError(problems.size() + " problem(s) after the crash run:\n  "
                     + String.join("\n  ", problems.subList(0, Math.min(50, problems.size()))));
         }
-        return new CrashReport(mains, instances.size(), scheduledActivities, runs, duplicates, maxRuns);
+        return new CrashReport(mains, instances.size(), scheduledActivities, runs, duplicates, maxRuns,
+                describeRuns(mostRunKey, allRuns));
+    }
+
+    /** "crash-3#1#5 Square: dequeue counts [1, 2], processes [812, 977]", or "none" if there were no runs. */
+    private static String describeRuns(String key, List<RunLog.Run> runs) {
+        if (key == null) {
+            return "none";
+        }
+        List<RunLog.Run> mine = runs.stream().filter(r -> r.key().equals(key)).toList();
+        return key + " " + mine.get(0).name() + ": dequeue counts " + mine.stream().map(RunLog.Run::attempt).toList()
+                + ", processes " + mine.stream().map(RunLog.Run::pid).toList();
     }
 
     /** Event ids are 1..n in order; completions match earlier scheduling events; one completion per id. */

@@ -57,8 +57,10 @@ class CrashChecksTest {
         CrashReport report = CrashChecks.verify(store, runs, INSTANCES);
 
         // per main instance: 3 Inc + 5 Square + 3 Flaky attempts; per child: Inc + Square
+        RunLog.Run first = runs.read().get(0);
         assertThat(report).isEqualTo(new CrashReport(INSTANCES, 2 * INSTANCES, INSTANCES * (11 + 2),
-                INSTANCES * (11 + 2), 0, 1));
+                INSTANCES * (11 + 2), 0, 1, first.key() + " " + first.name() + ": dequeue counts [1], processes ["
+                + ProcessHandle.current().pid() + "]"));
         assertThat(CrashWorkload.expectedOutput(2)).isEqualTo("n=2 chain=5 fan=135 event=14 child=441 flaky=ok");
     }
 
@@ -70,6 +72,8 @@ class CrashChecksTest {
 
         assertThat(report.duplicateRuns()).isEqualTo(1);
         assertThat(report.maxRunsOfOneActivity()).isEqualTo(2);
+        assertThat(report.mostRun()).endsWith("dequeue counts [1, 1], processes [" + ProcessHandle.current().pid()
+                + ", " + ProcessHandle.current().pid() + "]");
     }
 
     @Test
