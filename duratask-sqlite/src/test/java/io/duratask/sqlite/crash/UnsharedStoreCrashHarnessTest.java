@@ -24,7 +24,7 @@ class UnsharedStoreCrashHarnessTest {
 
     @Test
     @Timeout(180)
-    void startsAndEventsWaitForTheNextWorkerAndTheStoreIsClosedWhileAWorkerRuns() {
+    void startsAndEventsWaitWhileAWorkerRunsAndGoFirstAfterwardsAndTheStoreIsClosedWhileAWorkerRuns() {
         try (CrashHarness h = new CrashHarness(dir, SqliteCrashRecoveryTest.Factory.class, "unshared.db", false, List.of())) {
             h.startInstances(0, 2);
             WorkerProcess first = h.startWorker(null, Map.of());
@@ -35,10 +35,13 @@ class UnsharedStoreCrashHarnessTest {
                     .hasMessageContaining("not shared across processes").hasMessageContaining(first.name());
             h.kill(first);
             assertThat(h.store().getInstance("crash-2")).as("held start, not yet done").isEmpty();
+            h.startInstances(3, 4); // with no worker running: what was held goes first, in order
+            assertThat(h.store().getInstance("crash-2")).as("held start, done before the next action").isPresent();
+            h.raiseEvents(List.of(3L));
 
-            CrashReport report = h.finishAndVerify(3);
+            CrashReport report = h.finishAndVerify(4);
 
-            assertThat(report.mainInstances()).isEqualTo(3);
+            assertThat(report.mainInstances()).isEqualTo(4);
             assertThat(h.kills()).isEqualTo(2);
         }
     }

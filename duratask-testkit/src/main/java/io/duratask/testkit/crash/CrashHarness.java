@@ -40,6 +40,8 @@ public final class CrashHarness implements AutoCloseable {
     private final List<Consumer<DurableClient>> held = new ArrayList<>();
     private Provider provider;
     private WorkerProcess worker;
+    /** A worker was started and not yet killed by {@link #kill} (it may have died by itself meanwhile). */
+    private boolean workerStarted;
     private int generation;
     private int kills;
 
@@ -87,7 +89,7 @@ public final class CrashHarness implements AutoCloseable {
 
     /** The test process's handle on the store (see the class comment for when it may be used). */
     public Provider store() {
-        if (!sharedStore && worker != null && worker.isAlive()) {
+        if (!sharedStore && workerStarted) {
             throw new IllegalStateException("the store is not shared across processes and worker " + worker.name()
                     + " is running: kill it first");
         }
@@ -131,11 +133,20 @@ public final class CrashHarness implements AutoCloseable {
         });
     }
 
+    /** Runs {@code action} now, after anything held, or holds it while a worker has the unshared store. */
     private void act(Consumer<DurableClient> action) {
-        if (!sharedStore && worker != null && worker.isAlive()) {
-            held.add(action);
-        } else {
-            action.accept(client());
+        held.add(action);
+        if (sharedStore || !workerStarted) {
+            runHeld();
+        }
+    }
+
+    private void runHeld() {
+        if (!held.isEmpty()) {
+            DurableClient client = client();
+            List<Consumer<DurableClient>> actions = List.copyOf(held);
+            held.clear();
+            actions.forEach(a -> a.accept(client));
         }
     }
 
@@ -148,13 +159,11 @@ public final class CrashHarness implements AutoCloseable {
 
     /** Starts a worker without waiting for it to be ready (to kill it while it opens the store). */
     public WorkerProcess spawnWorker(CrashPoint point, Map<String, String> extraProperties) {
-        if (worker != null && worker.isAlive()) {
-            throw new IllegalStateException("worker " + worker.name() + " still runs: kill it first");
+        if (workerStarted) {
+            throw new IllegalStateException("worker " + worker.name() + " was started and not killed: kill it first");
         }
         if (!sharedStore) {
-            DurableClient client = held.isEmpty() ? null : client();
-            held.forEach(action -> action.accept(client));
-            held.clear();
+            runHeld();
             closeStore();
         }
         generation++;
@@ -172,12 +181,16 @@ public final class CrashHarness implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashWorker.class.getName(),
                 factoryClass, store.toString(), runLog.file().toString()));
         worker = WorkerProcess.start(name, command, dir.resolve(name + ".log"));
+        workerStarted = true;
         return worker;
     }
 
     /** Kills {@code w} with SIGKILL and checks that the signal is what ended it. */
     public void kill(WorkerProcess w) {
         int status = w.kill();
+        if (w == worker) {
+            workerStarted = false;
+        }
         if (status != WorkerProcess.SIGKILL_EXIT) {
             throw new AssertionError("worker " + w.name() + " ended with status " + status + ", not by SIGKILL ("
                     + WorkerProcess.SIGKILL_EXIT + "): it died by itself; its last lines:\n" + w.tail(40));
@@ -209,6 +222,7 @@ public final class CrashHarness implements AutoCloseable {
         try {
             if (worker != null) {
                 worker.close();
+                workerStarted = false;
             }
         } finally {
             closeStore();
