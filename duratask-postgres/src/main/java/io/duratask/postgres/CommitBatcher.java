@@ -95,6 +95,11 @@ final class CommitBatcher implements AutoCloseable {
         return pending.outcome();
     }
 
+    /** Operations waiting for a batch (for tests). */
+    int queued() {
+        return queue.size();
+    }
+
     Stats stats() {
         return new Stats(batches.get(), operations.get(), fallbacks.get());
     }

@@ -285,12 +285,19 @@ public final class PostgresProvider implements Provider {
     }
 
     /** Group-commit counters, for diagnostics and tests. */
+    CommitBatcher batcher() {
+        return batcher;
+    }
+
     CommitBatcher.Stats batcherStats() {
         return batcher.stats();
     }
 
-    /** This provider's id in notification payloads and pool names. */
-    String nodeId() {
+    /**
+     * This provider's id: the prefix of its lock tokens (so {@code lock_token} in the tables tells which
+     * worker holds a lock), and its name in notification payloads and pool names.
+     */
+    public String nodeId() {
         return nodeId;
     }
 
@@ -377,8 +384,9 @@ public final class PostgresProvider implements Provider {
                 new OrchestrationQueue.Receipt(ids));
     }
 
-    private static String newLockToken() {
-        return UUID.randomUUID().toString();
+    /** {@code <node id>-<uuid>}: a lock in the tables tells which provider holds it. */
+    private String newLockToken() {
+        return nodeId + "-" + UUID.randomUUID();
     }
 
     private static void requirePositive(Duration d, String name) {
