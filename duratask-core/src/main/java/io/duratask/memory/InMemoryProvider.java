@@ -25,12 +25,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,6 +52,10 @@ public final class InMemoryProvider implements Provider {
     private final ArrayDeque<WorkEntry> workQueue = new ArrayDeque<>();
     private final PriorityQueue<WorkEntry> delayedWork = new PriorityQueue<>(Comparator.comparing((WorkEntry w) -> w.visibleAt));
     private final Map<Long, WorkEntry> leasedWork = new HashMap<>();
+    /** Instances fetched and not yet committed or abandoned, so that an expired lock can be taken over. */
+    private final Set<Instance> lockedInstances = new HashSet<>();
+    /** No lock in {@link #lockedInstances} expires before this (it may be earlier than the first expiry); null if none. */
+    private Instant nextLockExpiry;
     private long seq;
     private boolean closed;
 
@@ -60,6 +66,8 @@ public final class InMemoryProvider implements Provider {
         final List<Message> messages = new ArrayList<>();
         String lockToken;
         Instant lockedUntil;
+        /** Set by an abandon with a delay: the instance is not fetched before then. */
+        Instant heldUntil;
 
         Instance(String id) {
             this.id = id;
@@ -74,6 +82,11 @@ public final class InMemoryProvider implements Provider {
 
         boolean locked(Instant now) {
             return lockToken != null && lockedUntil.isAfter(now);
+        }
+
+        /** Locked, or held back by an abandon: not fetchable now. */
+        boolean unavailable(Instant now) {
+            return locked(now) || (heldUntil != null && heldUntil.isAfter(now));
         }
     }
 
@@ -122,10 +135,11 @@ public final class InMemoryProvider implements Provider {
             checkOpen();
             Instant now = clock.instant();
             promoteDueMessages(now);
+            reclaimExpiredLocks(now);
             Iterator<String> it = ready.iterator();
             while (it.hasNext()) {
                 Instance inst = instances.get(it.next());
-                if (inst.locked(now)) {
+                if (inst.unavailable(now)) {
                     continue;
                 }
                 List<OrchestratorMessage> visible = new ArrayList<>();
@@ -145,6 +159,8 @@ public final class InMemoryProvider implements Provider {
                 }
                 inst.lockToken = UUID.randomUUID().toString();
                 inst.lockedUntil = now.plus(lockTimeout);
+                lockedInstances.add(inst);
+                noteLockExpiry(inst.lockedUntil);
                 long execution = inst.info == null ? 1 : inst.info.executionId();
                 return Optional.of(new OrchestrationItem(inst.id, inst.info, execution, inst.history(execution).size(),
                         visible, maxDequeue, inst.lockToken, taken));
@@ -174,8 +190,7 @@ public final class InMemoryProvider implements Provider {
             inst.info = new InstanceInfo(inst.id, u.name(), u.version(), u.executionId(), u.status(), u.input(), u.output(),
                     u.failure(), u.customStatus(), parent, created, now);
             inst.history(u.executionId());
-            inst.lockToken = null;
-            inst.lockedUntil = null;
+            unlock(inst);
             for (OrchestratorMessage m : commit.messages()) {
                 addMessage(instanceFor(m, now), m, now);
             }
@@ -193,9 +208,11 @@ public final class InMemoryProvider implements Provider {
             checkOpen();
             Instant now = clock.instant();
             Instance inst = lockedInstance(item, now);
-            inst.lockToken = null;
-            inst.lockedUntil = null;
+            unlock(inst);
             Instant visibleAt = now.plus(delay);
+            if (!delay.isZero()) {
+                inst.heldUntil = visibleAt; // messages that arrived meanwhile must not overtake the abandoned ones
+            }
             for (Message m : (List<Message>) item.receipt()) {
                 if (delay.isZero()) {
                     continue;
@@ -219,6 +236,7 @@ public final class InMemoryProvider implements Provider {
                 return false;
             }
             inst.lockedUntil = now.plus(lockTimeout);
+            noteLockExpiry(inst.lockedUntil); // a renewal may shorten a lock
             return true;
         } finally {
             lock.unlock();
@@ -309,10 +327,11 @@ public final class InMemoryProvider implements Provider {
         lock.lock();
         try {
             checkOpen();
-            WorkEntry w = leasedWork.remove((Long) lease.receipt());
+            WorkEntry w = leasedWork.get((Long) lease.receipt());
             if (w == null || !lease.lockToken().equals(w.lockToken)) {
-                return;
+                return; // completed, or taken over by another worker: the stale lease changes nothing
             }
+            leasedWork.remove(w.id);
             w.lockToken = null;
             w.visibleAt = clock.instant().plus(delay);
             delayedWork.add(w);
@@ -461,6 +480,7 @@ public final class InMemoryProvider implements Provider {
             }
             instances.remove(inst.id);
             ready.remove(inst.id);
+            lockedInstances.remove(inst);
             delayed.removeIf(m -> m.message.instanceId().equals(inst.id));
             workQueue.removeIf(w -> w.item.instanceId().equals(inst.id));
             delayedWork.removeIf(w -> w.item.instanceId().equals(inst.id));
@@ -569,6 +589,9 @@ public final class InMemoryProvider implements Provider {
             }
             for (String id : ready) {
                 Instance inst = instances.get(id);
+                if (inst.unavailable(now)) {
+                    continue; // held back by an abandon: it waits for time, like a timer
+                }
                 for (Message m : inst.messages) {
                     if (!m.visibleAt.isAfter(now)) {
                         return false;
@@ -638,6 +661,40 @@ public final class InMemoryProvider implements Provider {
         } else {
             ready.add(inst.id); // a locked instance stays listed and is skipped until its lock ends
         }
+    }
+
+    private void unlock(Instance inst) {
+        inst.lockToken = null;
+        inst.lockedUntil = null;
+        lockedInstances.remove(inst);
+    }
+
+    private void noteLockExpiry(Instant lockedUntil) {
+        if (nextLockExpiry == null || lockedUntil.isBefore(nextLockExpiry)) {
+            nextLockExpiry = lockedUntil;
+        }
+    }
+
+    /**
+     * Makes instances whose lock expired fetchable again (their messages are still there; the old lock
+     * holder's commit will be rejected). Scans the locked instances only once the earliest expiry is due.
+     */
+    private void reclaimExpiredLocks(Instant now) {
+        if (nextLockExpiry == null || nextLockExpiry.isAfter(now)) {
+            return;
+        }
+        Instant next = null;
+        Iterator<Instance> it = lockedInstances.iterator();
+        while (it.hasNext()) {
+            Instance inst = it.next();
+            if (!inst.lockedUntil.isAfter(now)) {
+                it.remove();
+                markReadyIfVisible(inst, now);
+            } else if (next == null || inst.lockedUntil.isBefore(next)) {
+                next = inst.lockedUntil;
+            }
+        }
+        nextLockExpiry = next;
     }
 
     private void promoteDueMessages(Instant now) {

@@ -77,6 +77,10 @@ final class TurnProcessor {
             }
             return new Turn(unchanged(item, info, replies), null, true);
         }
+        if (item.maxDequeueCount() > options.maxDequeueCount()) {
+            // before any replay: reading or replaying the history may be what keeps failing
+            return new Turn(poisoned(item, incoming, replies, now), null, true);
+        }
 
         Execution ex = cache.take(id, item.executionId(), item.historySize());
         if (ex == null) {
@@ -101,9 +105,6 @@ final class TurnProcessor {
         }
         if (ex.startedEvent() != null) {
             incoming.removeIf(e -> rejectStart(e, id, replies));
-        }
-        if (item.maxDequeueCount() > options.maxDequeueCount()) {
-            return new Turn(poisoned(item, ex, replies, now), null, true);
         }
 
         TurnResult r = ex.apply(incoming, now);
@@ -171,21 +172,54 @@ final class TurnProcessor {
                 started.version(), item.executionId(), RuntimeStatus.FAILED, started.input(), null, failure, null));
     }
 
-    private TurnCommit poisoned(OrchestrationItem item, Execution ex, List<OrchestratorMessage> replies, Instant now) {
+    /**
+     * Fails the instance of an item whose messages were fetched too often. Needs no replay (a turn that
+     * keeps failing may fail in the replay): the start event comes from a cached execution, the history's
+     * first event or the incoming messages, whichever is at hand; without it the parent cannot be told.
+     */
+    private TurnCommit poisoned(OrchestrationItem item, List<HistoryEvent> incoming, List<OrchestratorMessage> replies,
+                                Instant now) {
         FailureDetails failure = FailureDetails.of("io.duratask.PoisonMessage", "instance '" + item.instanceId()
                 + "': a message was fetched " + item.maxDequeueCount() + " times without a successful turn (limit "
                 + options.maxDequeueCount() + "); failing the instance instead of retrying forever");
         log.error(failure.message());
-        ex.abort();
-        OrchestrationStarted s = ex.startedEvent();
-        List<HistoryEvent> events = List.of(new OrchestrationFailed(ex.historySize() + 1, now, failure));
+        InstanceInfo info = item.instance();
+        String customStatus = info == null ? null : info.customStatus();
+        OrchestrationStarted s;
+        Execution cached = cache.take(item.instanceId(), item.executionId(), item.historySize());
+        if (cached != null) {
+            s = cached.startedEvent();
+            customStatus = cached.customStatus();
+            cached.abort();
+        } else {
+            s = item.historySize() == 0 ? firstStart(incoming) : startedInHistory(item);
+        }
+        for (HistoryEvent e : incoming) {
+            if (e != s) {
+                rejectStart(e, item.instanceId(), replies);
+            }
+        }
         if (s != null) {
             notifyParent(s, failure, replies);
         }
-        return new TurnCommit(item.executionId(), ex.historySize() == 0 ? List.of() : events, List.of(), replies,
-                new InstanceUpdate(s == null ? nameOf(item.instance()) : s.name(), s == null ? null : s.version(),
-                        item.executionId(), RuntimeStatus.FAILED, s == null ? null : s.input(), null, failure,
-                        ex.customStatus()));
+        List<HistoryEvent> events = item.historySize() == 0
+                ? List.of() : List.of(new OrchestrationFailed(item.historySize() + 1, now, failure));
+        return new TurnCommit(item.executionId(), events, List.of(), replies, new InstanceUpdate(
+                s == null ? nameOf(info) : s.name(), s == null ? (info == null ? null : info.version()) : s.version(),
+                item.executionId(), RuntimeStatus.FAILED, s == null ? (info == null ? null : info.input()) : s.input(),
+                null, failure, customStatus));
+    }
+
+    /** The start event of the item's execution, or null if its history cannot be read. */
+    private OrchestrationStarted startedInHistory(OrchestrationItem item) {
+        try {
+            List<HistoryEvent> history = provider.readHistory(item.instanceId(), item.executionId());
+            return !history.isEmpty() && history.get(0) instanceof OrchestrationStarted s ? s : null;
+        } catch (RuntimeException e) {
+            log.warn("instance {}: cannot read its history to notify a parent of the poison failure: {}",
+                    item.instanceId(), e.toString());
+            return null;
+        }
     }
 
     private static void notifyParent(OrchestrationStarted s, FailureDetails failure, List<OrchestratorMessage> replies) {

@@ -38,7 +38,11 @@ public interface Provider extends AutoCloseable {
      */
     void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit);
 
-    /** Releases the lock without consuming the messages; they become visible again after {@code delay}. */
+    /**
+     * Releases the lock without consuming the messages; they become visible again after {@code delay}.
+     * Until then the instance is not fetched at all, so messages that arrived during the turn or the delay
+     * cannot overtake the abandoned ones (an event must not be delivered before its instance's start).
+     */
     void abandonOrchestrationItem(OrchestrationItem item, Duration delay);
 
     /** Extends the lock; false if it was lost. */

@@ -100,10 +100,10 @@ final class OrchestrationStore {
     }
 
     Void abandon(Db db, OrchestrationItem item, Receipt receipt, Duration delay) throws SQLException {
-        if (db.update(Sql.ABANDON_INSTANCE_LOCK, item.instanceId(), item.lockToken()) == 0) {
+        long visibleAt = db.now() + delay.toMillis();
+        if (db.update(Sql.ABANDON_INSTANCE_LOCK, visibleAt, item.instanceId(), item.lockToken()) == 0) {
             return null; // the lock went to someone else, and the messages with it
         }
-        long visibleAt = db.now() + delay.toMillis();
         for (long id : receipt.messageIds()) {
             db.update(Sql.DELAY_MESSAGE, visibleAt, id);
         }

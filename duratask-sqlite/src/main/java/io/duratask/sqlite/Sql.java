@@ -30,8 +30,13 @@ final class Sql {
     static final String RELEASE_HELD_INSTANCE_LOCK = "UPDATE instances SET lock_token = NULL, locked_until = NULL"
             + " WHERE id = ? AND lock_token = ? AND locked_until > ?";
 
-    /** Releases a lock on abandon; an expired lock that nobody took is released too. */
-    static final String ABANDON_INSTANCE_LOCK = "UPDATE instances SET lock_token = NULL, locked_until = NULL"
+    /**
+     * Releases a lock on abandon (an expired lock that nobody took is released too) and holds the instance
+     * back until the abandon's delay has passed: {@code locked_until} without a token. Messages that arrived
+     * meanwhile so wait too, and cannot overtake the abandoned ones (an event must not run before its
+     * instance's start message).
+     */
+    static final String ABANDON_INSTANCE_LOCK = "UPDATE instances SET lock_token = NULL, locked_until = ?"
             + " WHERE id = ? AND lock_token = ?";
 
     static final String RENEW_INSTANCE_LOCK = "UPDATE instances SET locked_until = ?"

@@ -188,12 +188,7 @@ public final class SqliteProvider implements Provider {
 
     @Override
     public void createInstance(OrchestratorMessage startMessage) {
-        Objects.requireNonNull(startMessage, "startMessage");
-        if (!startMessage.isStart()) {
-            throw new IllegalArgumentException("createInstance needs an OrchestrationStarted message, got "
-                    + startMessage.event().getClass().getSimpleName());
-        }
-        Codec.EncodedMessage encoded = codec.encode(startMessage);
+        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
         writer.execute("createInstance", DURABLE, db -> clients.createInstance(db, encoded));
     }
 
@@ -205,12 +200,7 @@ public final class SqliteProvider implements Provider {
 
     @Override
     public void restartInstance(OrchestratorMessage startMessage) {
-        Objects.requireNonNull(startMessage, "startMessage");
-        if (!startMessage.isStart()) {
-            throw new IllegalArgumentException("restartInstance needs an OrchestrationStarted message, got "
-                    + startMessage.event().getClass().getSimpleName());
-        }
-        Codec.EncodedMessage encoded = codec.encode(startMessage);
+        Codec.EncodedMessage encoded = encodeStart(startMessage, "restartInstance");
         writer.execute("restartInstance", DURABLE, db -> clients.restartInstance(db, encoded));
     }
 
@@ -284,6 +274,15 @@ public final class SqliteProvider implements Provider {
         return new OrchestrationItem(instanceId, info, info.executionId(), fetched.historySize(),
                 Collections.unmodifiableList(messages), maxDequeueCount, fetched.lockToken(),
                 new OrchestrationStore.Receipt(ids));
+    }
+
+    private Codec.EncodedMessage encodeStart(OrchestratorMessage startMessage, String operation) {
+        Objects.requireNonNull(startMessage, "startMessage");
+        if (!startMessage.isStart()) {
+            throw new IllegalArgumentException(operation + " needs an OrchestrationStarted message, got "
+                    + startMessage.event().getClass().getSimpleName());
+        }
+        return codec.encode(startMessage);
     }
 
     private static String newLockToken() {

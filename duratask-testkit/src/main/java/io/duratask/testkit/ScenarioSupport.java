@@ -3,6 +3,7 @@ package io.duratask.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duratask.DurableRuntime;
+import io.duratask.InstanceNotFoundException;
 import io.duratask.Registry;
 import io.duratask.RuntimeOptions;
 import io.duratask.RuntimeStatus;
@@ -177,12 +178,16 @@ public abstract class ScenarioSupport {
         return client.getHistory(instanceId, executionId);
     }
 
-    /** Waits until the current execution's history of {@code instanceId} satisfies {@code condition}. */
+    /**
+     * Waits until the current execution's history of {@code instanceId} satisfies {@code condition}. The
+     * instance need not exist yet (a sub-orchestration is created by its parent's turn commit).
+     */
     protected List<HistoryEvent> awaitHistory(String instanceId, String description,
                                               Predicate<List<HistoryEvent>> condition) {
         Awaitility.await("history of '" + instanceId + "': " + description)
                 .atMost(WAIT)
                 .pollInterval(Duration.ofMillis(5))
+                .ignoreException(InstanceNotFoundException.class)
                 .until(() -> condition.test(history(instanceId)));
         return history(instanceId);
     }

@@ -32,6 +32,9 @@
  * instances that would break; {@link io.duratask.testkit.TimeSkippingRuntime} runs orchestrations on a
  * {@link io.duratask.testkit.VirtualClock} that jumps to the next timer whenever the store is idle.
  *
+ * <p>The SPI contracts themselves (atomic commits, locks, expiry, visibility, management) are checked one
+ * level lower by the provider conformance kit in {@link io.duratask.testkit.conformance}.
+ *
  * <p>The kit needs from a provider only the SPI: besides the queues and histories, the restart
  * scenarios need a store that a second runtime can open after the first one stopped (through
  * {@code NonClosingProvider}), and {@code queueDepths()} must count fetched-but-uncommitted messages as
