@@ -190,11 +190,14 @@ final class OrchestrationQueue {
         return new Committed(visibleNow, work.size());
     }
 
-    /** Releases the lock and shows the fetched messages again after {@code delay}; a stale lock changes nothing. */
+    /**
+     * Releases the lock and shows the fetched messages again after {@code delay}, holding the instance back
+     * until then; a stale lock changes nothing.
+     */
     void abandon(Connection c, OrchestrationItem item, Receipt receipt, Duration delay) throws SQLException {
+        long visibleAt = clock.millis() + delay.toMillis();
         try (PreparedStatement ps = c.prepareStatement(sql.abandonOrchestrationItem)) {
-            Jdbc.bind(ps, item.instanceId(), item.lockToken(), clock.millis() + delay.toMillis(),
-                    Jdbc.bigints(c, receipt.messageIds()));
+            Jdbc.bind(ps, visibleAt, item.instanceId(), item.lockToken(), visibleAt, Jdbc.bigints(c, receipt.messageIds()));
             ps.executeQuery().close();
         }
     }

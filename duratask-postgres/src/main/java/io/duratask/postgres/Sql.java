@@ -121,11 +121,13 @@ final class Sql {
                     RETURNING id),
                 """ + commitBody);
 
-        // Releases the lock (an expired lock that nobody took is released too) and delays the fetched messages.
-        // Parameters: instance id, lock token, visible at, message ids.
+        // Releases the lock (an expired lock that nobody took is released too), delays the fetched messages,
+        // and holds the instance back until then (locked_until without a token), so that messages that arrived
+        // meanwhile cannot overtake the abandoned ones (an event must not run before its instance's start).
+        // Parameters: visible at, instance id, lock token, visible at, message ids.
         abandonOrchestrationItem = q(s, """
                 WITH released AS (
-                    UPDATE {s}.instances SET lock_token = NULL, locked_until = NULL WHERE id = ? AND lock_token = ?
+                    UPDATE {s}.instances SET lock_token = NULL, locked_until = ? WHERE id = ? AND lock_token = ?
                     RETURNING id),
                 delayed AS (
                     UPDATE {s}.messages m SET visible_at = ? FROM released
