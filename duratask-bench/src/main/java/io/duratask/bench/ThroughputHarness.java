@@ -6,6 +6,8 @@ import io.duratask.client.DurableClient;
 import io.duratask.client.OrchestrationStatus;
 import io.duratask.memory.InMemoryProvider;
 import io.duratask.spi.Provider;
+import io.duratask.postgres.PostgresOptions;
+import io.duratask.postgres.PostgresProvider;
 import io.duratask.sqlite.SqliteOptions;
 import io.duratask.sqlite.SqliteProvider;
 import java.io.IOException;
@@ -29,7 +31,11 @@ import java.util.concurrent.Future;
  *   <li>(c) one 10-activity chain at a time on an idle system (latency).
  * </ul>
  *
- * Usage: {@code ThroughputHarness --providers=memory,sqlite --workloads=a,b,c --runs=5 --dir=target/bench-data}
+ * Usage: {@code ThroughputHarness --providers=memory,sqlite,postgres --workloads=a,b,c --runs=5 --dir=target/bench-data}
+ *
+ * <p>{@code postgres} runs on an embedded PostgreSQL started once ({@link BenchPostgres}; default settings,
+ * fsync on), or on the server named by the environment variable {@code DURATASK_PG_URL}; each run gets a
+ * fresh schema.
  */
 public final class ThroughputHarness {
     private static final Duration WAIT = Duration.ofMinutes(5);
@@ -84,6 +90,7 @@ public final class ThroughputHarness {
         }
         System.out.println();
         table.forEach(System.out::println);
+        BenchPostgres.stop();
     }
 
     private static String label(String workload) {
@@ -103,7 +110,8 @@ public final class ThroughputHarness {
                 Files.delete(file);
                 yield SqliteProvider.open(file, SqliteOptions.builder().synchronous(sqliteSync).build());
             }
-            default -> throw new IllegalArgumentException("unknown provider '" + provider + "' (memory, sqlite)");
+            case "postgres" -> PostgresProvider.open(BenchPostgres.options().build());
+            default -> throw new IllegalArgumentException("unknown provider '" + provider + "' (memory, sqlite, postgres)");
         };
     }
 

@@ -109,8 +109,10 @@ final class Notifications implements AutoCloseable {
                 continue;
             }
             send(messages, workItems);
-            if (!interval.isZero()) {
-                LockSupport.parkNanos(this, interval.toNanos()); // coalesce what comes meanwhile
+            // coalesce what comes meanwhile; announce() unparks us, so sleep to the deadline, not once
+            long until = System.nanoTime() + interval.toNanos();
+            for (long left; !closed && (left = until - System.nanoTime()) > 0; ) {
+                LockSupport.parkNanos(this, left);
             }
         }
     }

@@ -34,6 +34,9 @@ final class OrchestrationQueue {
     /** What a committed turn enqueued, for the wake-up notification. */
     record Committed(int messages, int workItems) {}
 
+    /** A fetch that raced with a committing turn tries again at once, this many times in all. */
+    private static final int MAX_FETCH_ATTEMPTS = 5;
+
     private final Sql sql;
     private final Clock clock;
 
@@ -48,26 +51,36 @@ final class OrchestrationQueue {
      * expiry shows them again).
      */
     Optional<Fetched> fetch(Connection c, Duration lockTimeout, String lockToken) throws SQLException {
-        long now = clock.millis();
-        long lockedUntil = now + lockTimeout.toMillis();
-        try (PreparedStatement ps = c.prepareStatement(sql.fetchOrchestrationItem)) {
-            Jdbc.bind(ps, now, now, lockToken, lockedUntil, lockedUntil, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                InstanceRow instance = null;
-                long historySize = 0;
-                List<MessageRow> messages = new ArrayList<>();
-                while (rs.next()) {
-                    if (instance == null) {
-                        instance = InstanceRow.read(rs);
-                        historySize = rs.getLong(13);
+        for (int attempt = 0; attempt < MAX_FETCH_ATTEMPTS; attempt++) {
+            long now = clock.millis();
+            long lockedUntil = now + lockTimeout.toMillis();
+            try (PreparedStatement ps = c.prepareStatement(sql.fetchOrchestrationItem)) {
+                Jdbc.bind(ps, now, now, lockedUntil, now, lockToken, lockedUntil);
+                try (ResultSet rs = ps.executeQuery()) {
+                    InstanceRow instance = null;
+                    long historySize = 0;
+                    List<MessageRow> messages = new ArrayList<>();
+                    boolean raced = false;
+                    while (rs.next()) {
+                        if (rs.getString(1) == null) {
+                            raced = true;
+                            break;
+                        }
+                        if (instance == null) {
+                            instance = InstanceRow.read(rs);
+                            historySize = rs.getLong(13);
+                        }
+                        messages.add(new MessageRow(rs.getLong(14), rs.getLong(15), rs.getString(16), rs.getInt(17),
+                                rs.getString(18)));
                     }
-                    messages.add(new MessageRow(rs.getLong(14), rs.getLong(15), rs.getString(16), rs.getInt(17),
-                            rs.getString(18)));
+                    if (!raced) {
+                        return instance == null ? Optional.empty()
+                                : Optional.of(new Fetched(instance, historySize, messages, lockToken));
+                    }
                 }
-                return instance == null ? Optional.empty()
-                        : Optional.of(new Fetched(instance, historySize, messages, lockToken));
             }
         }
+        return Optional.empty(); // lost every race: the caller fetches again soon
     }
 
     /**

@@ -43,32 +43,42 @@ final class Sql {
 
         selectInstance = q(s, "SELECT " + INSTANCE_COLUMNS + " FROM {s}.instances WHERE id = ?");
 
-        // Parameters: now, now, lock token, locked until, locked until, now.
+        // Parameters: now, now, locked until, now, lock token, locked until.
         // The oldest visible message whose instance is unlocked (messages_by_visible, then the instance's key);
         // SKIP LOCKED passes instances another fetch is locking right now, and the re-check of the lock columns
         // passes those it locked since this statement's snapshot. FOR NO KEY UPDATE does not conflict with the
         // key-share locks that foreign-key checks of concurrent message inserts take. The fetched messages are
         // hidden until the lock expires (visible_at = locked_until), so later fetches do not walk past them.
+        // The instance is locked only if messages were taken: under READ COMMITTED the candidate's message may
+        // have been consumed by a turn that committed after this statement's snapshot (the re-check covers the
+        // instance row only), and then the statement returns one row with a null id, which means "raced,
+        // fetch again" (an instance locked without messages would stall until its lock expired).
         fetchOrchestrationItem = q(s, """
                 WITH next AS (
                     SELECT i.id FROM {s}.messages m JOIN {s}.instances i ON i.id = m.instance_id
                     WHERE m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)
                     ORDER BY m.visible_at, m.id LIMIT 1
                     FOR NO KEY UPDATE OF i SKIP LOCKED),
-                locked AS (
-                    UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM next WHERE i.id = next.id
-                    RETURNING i.id, i.name, i.version, i.execution_id, i.status, i.input, i.output, i.failure_json,
-                        i.custom_status, i.parent_instance_id, i.created_at, i.updated_at),
                 fetched AS (
                     UPDATE {s}.messages m SET dequeue_count = m.dequeue_count + 1, visible_at = ?
-                    FROM locked WHERE m.instance_id = locked.id AND m.visible_at <= ?
-                    RETURNING m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json)
+                    FROM next WHERE m.instance_id = next.id AND m.visible_at <= ?
+                    RETURNING m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json),
+                locked AS (
+                    UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM next
+                    WHERE i.id = next.id AND EXISTS (SELECT 1 FROM fetched)
+                    RETURNING i.id, i.name, i.version, i.execution_id, i.status, i.input, i.output, i.failure_json,
+                        i.custom_status, i.parent_instance_id, i.created_at, i.updated_at)
                 SELECT l.id, l.name, l.version, l.execution_id, l.status, l.input, l.output, l.failure_json,
                     l.custom_status, l.parent_instance_id, l.created_at, l.updated_at,
                     (SELECT coalesce(max(h.event_id), 0) FROM {s}.history h
                         WHERE h.instance_id = l.id AND h.execution_id = l.execution_id),
                     f.id, f.execution_id, f.requested_visible_at, f.dequeue_count, f.event_json
-                FROM locked l CROSS JOIN fetched f ORDER BY f.id""");
+                FROM locked l CROSS JOIN fetched f
+                UNION ALL
+                SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                    NULL, NULL
+                FROM next WHERE NOT EXISTS (SELECT 1 FROM fetched)
+                ORDER BY 14""");
 
         String commitBody = """
                 events AS (
