@@ -4,6 +4,8 @@ import io.duratask.DurableRuntime;
 import io.duratask.RuntimeOptions;
 import io.duratask.client.DurableClient;
 import io.duratask.client.OrchestrationStatus;
+import io.duratask.fs.FsOptions;
+import io.duratask.fs.FsProvider;
 import io.duratask.memory.InMemoryProvider;
 import io.duratask.spi.Provider;
 import io.duratask.postgres.PostgresOptions;
@@ -31,16 +33,18 @@ import java.util.concurrent.Future;
  *   <li>(c) one 10-activity chain at a time on an idle system (latency).
  * </ul>
  *
- * Usage: {@code ThroughputHarness --providers=memory,sqlite,postgres --workloads=a,b,c --runs=5 --dir=target/bench-data}
+ * Usage: {@code ThroughputHarness --providers=memory,sqlite,fs,postgres --workloads=a,b,c --runs=5 --dir=target/bench-data}
+ * ({@code --sqlite-sync=FULL|NORMAL}, {@code --fs-sync=true|false} choose how hard those providers sync).
  *
- * <p>{@code postgres} runs on an embedded PostgreSQL started once ({@link BenchPostgres}; default settings,
- * fsync on), or on the server named by the environment variable {@code DURATASK_PG_URL}; each run gets a
- * fresh schema.
+ * <p>{@code postgres} runs on an embedded PostgreSQL started once ({@link BenchPostgres}; fsync and
+ * synchronous commit on), or on the server named by the environment variable {@code DURATASK_PG_URL}; each
+ * run gets a fresh schema.
  */
 public final class ThroughputHarness {
     private static final Duration WAIT = Duration.ofMinutes(5);
 
     private static SqliteOptions.Synchronous sqliteSync = SqliteOptions.Synchronous.FULL;
+    private static boolean fsSync = true;
 
     record Result(double activitiesPerSecond, double p50Millis, double p99Millis) {}
 
@@ -58,11 +62,12 @@ public final class ThroughputHarness {
         int chains = Integer.parseInt(opts.getOrDefault("chains", "200"));
         Path dir = Path.of(opts.getOrDefault("dir", "target/bench-data"));
         sqliteSync = SqliteOptions.Synchronous.valueOf(opts.getOrDefault("sqlite-sync", "FULL").toUpperCase());
+        fsSync = Boolean.parseBoolean(opts.getOrDefault("fs-sync", "true"));
         Files.createDirectories(dir);
 
         System.out.printf("Duratask throughput harness: %d runs per cell (after one warm-up), %d cores, java %s,"
-                + " sqlite synchronous=%s%n", runs, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), sqliteSync);
+                + " sqlite synchronous=%s, fs syncCommits=%s%n", runs, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), sqliteSync, fsSync);
         List<String> table = new ArrayList<>();
         table.add("| provider | workload | activities/s (median) | p50 ms | p99 ms | runs (activities/s) |");
         table.add("|---|---|---|---|---|---|");
@@ -110,8 +115,11 @@ public final class ThroughputHarness {
                 Files.delete(file);
                 yield SqliteProvider.open(file, SqliteOptions.builder().synchronous(sqliteSync).build());
             }
+            case "fs" -> FsProvider.open(Files.createTempDirectory(dir, "bench-fs-"),
+                    FsOptions.builder().syncCommits(fsSync).build());
             case "postgres" -> PostgresProvider.open(BenchPostgres.options().build());
-            default -> throw new IllegalArgumentException("unknown provider '" + provider + "' (memory, sqlite, postgres)");
+            default -> throw new IllegalArgumentException("unknown provider '" + provider
+                    + "' (memory, sqlite, fs, postgres)");
         };
     }
 

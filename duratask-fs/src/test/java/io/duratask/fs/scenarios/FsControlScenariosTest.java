@@ -1,0 +1,16 @@
+package io.duratask.fs.scenarios;
+
+import io.duratask.spi.Provider;
+import io.duratask.testkit.ControlScenarios;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class FsControlScenariosTest extends ControlScenarios {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Provider createProvider() {
+        return FreshStores.open(dir);
+    }
+}

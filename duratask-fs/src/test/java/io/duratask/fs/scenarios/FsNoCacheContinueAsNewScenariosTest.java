@@ -1,0 +1,23 @@
+package io.duratask.fs.scenarios;
+
+import io.duratask.RuntimeOptions;
+import io.duratask.spi.Provider;
+import io.duratask.testkit.ContinueAsNewScenarios;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link ContinueAsNewScenarios} with the execution cache off: every turn rebuilds its execution by replay. */
+class FsNoCacheContinueAsNewScenariosTest extends ContinueAsNewScenarios {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Provider createProvider() {
+        return FreshStores.open(dir);
+    }
+
+    @Override
+    protected RuntimeOptions runtimeOptions() {
+        return withCacheSize(RuntimeOptions.defaults(), 0);
+    }
+}
