@@ -97,6 +97,7 @@ final class OrchestrationQueue {
             params.addAll(java.util.Arrays.asList(u.name(), u.version(), u.executionId(), u.status().name(), u.input(),
                     u.output(), commit.failureJson(), u.customStatus(), now));
         }
+        params.add(historySizeAfter(commit));
         params.addAll(List.of(instanceId, item.lockToken(), now));
 
         List<EncodedEvent> events = commit.events();
@@ -227,6 +228,21 @@ final class OrchestrationQueue {
                 return rs.getLong(1) == 1;
             }
         }
+    }
+
+    /**
+     * The current execution's history size after {@code commit}: 0 after continue-as-new (the next execution
+     * starts empty), the last appended event id if events were appended, null (unchanged) otherwise.
+     */
+    private static Long historySizeAfter(EncodedCommit commit) {
+        if (commit.update() != null && commit.update().executionId() != commit.executionId()) {
+            return 0L;
+        }
+        long last = -1;
+        for (EncodedEvent e : commit.events()) {
+            last = Math.max(last, e.eventId());
+        }
+        return last < 0 ? null : last;
     }
 
     static Receipt receiptOf(OrchestrationItem item) {

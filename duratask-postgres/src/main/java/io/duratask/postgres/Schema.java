@@ -22,7 +22,10 @@ import java.util.List;
  * Every value travels as a bind parameter. To change the schema, append a migration; never edit one
  * that has shipped.
  *
- * <p>Times are epoch milliseconds ({@code bigint}). Instance ids use the {@code "C"} collation, so that
+ * <p>{@code instances.history_size} is the number of events of the current execution, written by every
+ * commit on the instance row itself: a fetch returns it from the row it locked, so it is never older than
+ * the lock (a count read from {@code history} in the fetch's snapshot could predate a commit the fetch
+ * waited for). Times are epoch milliseconds ({@code bigint}). Instance ids use the {@code "C"} collation, so that
  * listing orders them as Java compares strings, whatever the database's locale. History, messages and work
  * items reference their instance with {@code ON DELETE CASCADE}: purging deletes instance rows only.
  */
@@ -48,7 +51,8 @@ final class Schema {
                         created_at         bigint NOT NULL,
                         updated_at         bigint NOT NULL,
                         lock_token         text,
-                        locked_until       bigint
+                        locked_until       bigint,
+                        history_size       bigint NOT NULL DEFAULT 0
                     )""",
                     "CREATE INDEX instances_by_created ON {s}.instances (created_at, id)",
                     "CREATE INDEX instances_by_parent ON {s}.instances (parent_instance_id)"

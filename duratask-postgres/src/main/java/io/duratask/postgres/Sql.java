@@ -52,7 +52,8 @@ final class Sql {
         // The instance is locked only if messages were taken: under READ COMMITTED the candidate's message may
         // have been consumed by a turn that committed after this statement's snapshot (the re-check covers the
         // instance row only), and then the statement returns one row with a null id, which means "raced,
-        // fetch again" (an instance locked without messages would stall until its lock expired).
+        // fetch again" (an instance locked without messages would stall until its lock expired). The history
+        // size comes from the locked row's latest version, not from the snapshot (see Schema).
         fetchOrchestrationItem = q(s, """
                 WITH next AS (
                     SELECT i.id FROM {s}.messages m JOIN {s}.instances i ON i.id = m.instance_id
@@ -67,11 +68,9 @@ final class Sql {
                     UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM next
                     WHERE i.id = next.id AND EXISTS (SELECT 1 FROM fetched)
                     RETURNING i.id, i.name, i.version, i.execution_id, i.status, i.input, i.output, i.failure_json,
-                        i.custom_status, i.parent_instance_id, i.created_at, i.updated_at)
+                        i.custom_status, i.parent_instance_id, i.created_at, i.updated_at, i.history_size)
                 SELECT l.id, l.name, l.version, l.execution_id, l.status, l.input, l.output, l.failure_json,
-                    l.custom_status, l.parent_instance_id, l.created_at, l.updated_at,
-                    (SELECT coalesce(max(h.event_id), 0) FROM {s}.history h
-                        WHERE h.instance_id = l.id AND h.execution_id = l.execution_id),
+                    l.custom_status, l.parent_instance_id, l.created_at, l.updated_at, l.history_size,
                     f.id, f.execution_id, f.requested_visible_at, f.dequeue_count, f.event_json
                 FROM locked l CROSS JOIN fetched f
                 UNION ALL
@@ -120,13 +119,15 @@ final class Sql {
         commitTurn = q(s, """
                 WITH lock AS (
                     UPDATE {s}.instances SET name = ?, version = ?, execution_id = ?, status = ?, input = ?, output = ?,
-                        failure_json = ?, custom_status = ?, updated_at = ?, lock_token = NULL, locked_until = NULL
+                        failure_json = ?, custom_status = ?, updated_at = ?, lock_token = NULL, locked_until = NULL,
+                        history_size = coalesce(?::bigint, history_size)
                     WHERE id = ? AND lock_token = ? AND locked_until > ?
                     RETURNING id),
                 """ + commitBody);
         commitTurnKeepMetadata = q(s, """
                 WITH lock AS (
-                    UPDATE {s}.instances SET lock_token = NULL, locked_until = NULL
+                    UPDATE {s}.instances SET lock_token = NULL, locked_until = NULL,
+                        history_size = coalesce(?::bigint, history_size)
                     WHERE id = ? AND lock_token = ? AND locked_until > ?
                     RETURNING id),
                 """ + commitBody);
@@ -215,7 +216,7 @@ final class Sql {
                 moved AS (
                     UPDATE {s}.instances i SET name = ?, version = ?, execution_id = i.execution_id + 1,
                         status = 'PENDING', input = ?, output = NULL, failure_json = NULL, custom_status = NULL,
-                        updated_at = ?
+                        updated_at = ?, history_size = 0
                     FROM current WHERE i.id = current.id
                         AND current.status IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED')
                     RETURNING i.id, i.execution_id),

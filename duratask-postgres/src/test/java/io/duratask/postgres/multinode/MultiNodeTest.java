@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three worker JVMs on one database. The first test kills one worker with SIGKILL mid-run and another
@@ -33,9 +32,6 @@ class MultiNodeTest {
     /** Allowed beyond the lease for a takeover: the survivors' idle poll (200 ms) and a busy 2-core machine. */
     private static final Duration TAKEOVER_SLACK = Duration.ofSeconds(4);
     private static final Duration WAIT = Duration.ofSeconds(90);
-
-    @TempDir
-    Path dir;
 
     private final PgServer server = PgServer.get();
 
@@ -105,8 +101,10 @@ class MultiNodeTest {
         }
     }
 
-    private List<WorkerJvm> startWorkers(String schema, int n) {
+    private List<WorkerJvm> startWorkers(String schema, int n) throws java.io.IOException {
         PostgresProvider.open(server.options(schema).build()).close(); // create the schema once
+        // the workers' logs go under target/ (kept for inspection), not a temporary directory others may clean
+        Path dir = java.nio.file.Files.createDirectories(Path.of("target", "multinode", schema));
         List<WorkerJvm> workers = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             workers.add(WorkerJvm.start("worker-" + i, dir, server.jdbcUrl(), server.user(), schema, LEASE));
