@@ -8,6 +8,8 @@ import io.duratask.fs.FsOptions;
 import io.duratask.fs.FsProvider;
 import io.duratask.memory.InMemoryProvider;
 import io.duratask.spi.Provider;
+import io.duratask.postgres.PostgresOptions;
+import io.duratask.postgres.PostgresProvider;
 import io.duratask.sqlite.SqliteOptions;
 import io.duratask.sqlite.SqliteProvider;
 import java.io.IOException;
@@ -31,8 +33,12 @@ import java.util.concurrent.Future;
  *   <li>(c) one 10-activity chain at a time on an idle system (latency).
  * </ul>
  *
- * Usage: {@code ThroughputHarness --providers=memory,sqlite,fs --workloads=a,b,c --runs=5 --dir=target/bench-data}
+ * Usage: {@code ThroughputHarness --providers=memory,sqlite,fs,postgres --workloads=a,b,c --runs=5 --dir=target/bench-data}
  * ({@code --sqlite-sync=FULL|NORMAL}, {@code --fs-sync=true|false} choose how hard those providers sync).
+ *
+ * <p>{@code postgres} runs on an embedded PostgreSQL started once ({@link BenchPostgres}; fsync and
+ * synchronous commit on), or on the server named by the environment variable {@code DURATASK_PG_URL}; each
+ * run gets a fresh schema.
  */
 public final class ThroughputHarness {
     private static final Duration WAIT = Duration.ofMinutes(5);
@@ -89,6 +95,7 @@ public final class ThroughputHarness {
         }
         System.out.println();
         table.forEach(System.out::println);
+        BenchPostgres.stop();
     }
 
     private static String label(String workload) {
@@ -110,7 +117,9 @@ public final class ThroughputHarness {
             }
             case "fs" -> FsProvider.open(Files.createTempDirectory(dir, "bench-fs-"),
                     FsOptions.builder().syncCommits(fsSync).build());
-            default -> throw new IllegalArgumentException("unknown provider '" + provider + "' (memory, sqlite, fs)");
+            case "postgres" -> PostgresProvider.open(BenchPostgres.options().build());
+            default -> throw new IllegalArgumentException("unknown provider '" + provider
+                    + "' (memory, sqlite, fs, postgres)");
         };
     }
 

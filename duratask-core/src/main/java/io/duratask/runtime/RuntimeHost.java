@@ -4,6 +4,7 @@ import io.duratask.Registry;
 import io.duratask.RuntimeOptions;
 import io.duratask.client.DurableClient;
 import io.duratask.spi.Provider;
+import io.duratask.spi.WorkListener;
 import java.time.Duration;
 
 /** The parts of a running runtime, wired together; {@link io.duratask.DurableRuntime} is its public face. */
@@ -13,6 +14,7 @@ public final class RuntimeHost {
     private final OrchestrationDispatcher orchestrations;
     private final ActivityDispatcher activities;
     private final LocalClient client;
+    private final WorkListener remoteWork;
 
     public RuntimeHost(Provider provider, Registry registry, RuntimeOptions options) {
         this.provider = provider;
@@ -23,11 +25,13 @@ public final class RuntimeHost {
                 activities::cancelInstance);
         this.client = new LocalClient(provider, registry, options.payloadCodec(),
                 () -> wakeups.orchestrations().signal(), waiters);
+        this.remoteWork = new RemoteWork(wakeups, options.orchestrationConcurrency(), options.activityConcurrency());
     }
 
     public void start() {
         orchestrations.start();
         activities.start();
+        provider.addWorkListener(remoteWork);
     }
 
     public DurableClient client() {
@@ -46,6 +50,7 @@ public final class RuntimeHost {
 
     /** Stops both dispatchers, waiting up to {@code timeout} for work in progress. */
     public boolean stop(Duration timeout) {
+        provider.removeWorkListener(remoteWork);
         long start = System.nanoTime();
         boolean a = activities.stop(timeout);
         Duration left = timeout.minusNanos(System.nanoTime() - start);

@@ -122,6 +122,18 @@ public interface Provider extends AutoCloseable {
 
     QueueDepths queueDepths();
 
+    // ---- notifications (optional) -------------------------------------------------------------------
+
+    /**
+     * Asks the provider to call {@code listener} when it learns that work arrived from another process
+     * sharing the store. Optional: the default never calls it, and the runtime's idle poll finds such work.
+     * Work enqueued through this provider object is not reported (its caller wakes its own workers).
+     */
+    default void addWorkListener(WorkListener listener) {}
+
+    /** Stops calling {@code listener}; nothing happens if it was not added. */
+    default void removeWorkListener(WorkListener listener) {}
+
     /** Releases resources. Idempotent. */
     @Override
     void close();

@@ -11,6 +11,7 @@ import io.duratask.spi.Provider;
 import io.duratask.spi.QueueDepths;
 import io.duratask.spi.TurnCommit;
 import io.duratask.spi.WorkItemLease;
+import io.duratask.spi.WorkListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -119,6 +120,16 @@ public final class NonClosingProvider implements Provider {
     @Override
     public QueueDepths queueDepths() {
         return delegate.queueDepths();
+    }
+
+    @Override
+    public void addWorkListener(WorkListener listener) {
+        delegate.addWorkListener(listener);
+    }
+
+    @Override
+    public void removeWorkListener(WorkListener listener) {
+        delegate.removeWorkListener(listener);
     }
 
     /** Does nothing: the delegate stays open for the next runtime. */

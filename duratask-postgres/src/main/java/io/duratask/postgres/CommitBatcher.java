@@ -1,0 +1,229 @@
+package io.duratask.postgres;
+
+import io.duratask.spi.ProviderException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the operations that must be durable when they return: turn commits, instance creation,
+ * enqueues and restarts. Several waiting operations share one transaction, so they share one round trip for
+ * {@code COMMIT} and one WAL flush.
+ *
+ * <p><b>Leader and followers</b>, as in the SQLite provider: a caller queues its operation and tries to
+ * become a leader (one of {@code commitConnections} permits). A leader takes everything queued (up to
+ * {@code maxBatchSize}, oldest first), runs it in one transaction on a pooled connection and publishes every
+ * outcome; a follower parks until its outcome is published. A leader leads until its own operation is done,
+ * then releases its permit and, if operations are queued, wakes the caller of the oldest one to lead next.
+ * A caller queues before it tries to lead, and a leader looks at the queue after releasing, so no operation
+ * is stranded.
+ *
+ * <p><b>One failing operation does not fail the others.</b> Every operation is one statement that either
+ * applies entirely or does nothing, and reports an expected refusal (a lost lock, an existing id) in its
+ * result, not as an SQL error: such an operation fails alone and the transaction commits the rest. An
+ * unexpected SQL error aborts the transaction; the batch is then rolled back and every operation of it is
+ * run again in a transaction of its own, so that only the operation at fault fails. If the connection is
+ * lost before {@code COMMIT}, nothing was applied and every operation fails as retryable; if it is lost
+ * during {@code COMMIT}, the outcome is unknown, and every operation fails as retryable saying so (a turn
+ * commit retried after it did apply finds its lock gone and is redone from history, which is safe).
+ */
+final class CommitBatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CommitBatcher.class);
+
+    /** Counters for diagnostics and tests. */
+    record Stats(long batches, long operations, long fallbacks) {}
+
+    private final Pools pools;
+    private final int maxBatchSize;
+    private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
+    private final Semaphore leaders;
+    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by closeLock
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong operations = new AtomicLong();
+    private final AtomicLong fallbacks = new AtomicLong();
+
+    CommitBatcher(Pools pools, int maxBatchSize, int leaders) {
+        this.pools = pools;
+        this.maxBatchSize = maxBatchSize;
+        this.leaders = new Semaphore(leaders);
+    }
+
+    /** Runs {@code operation} in the next batch and returns its outcome once the batch is committed. */
+    <T> T execute(String name, Pending.Operation<T> operation) {
+        Pending<T> pending = new Pending<>(name, operation);
+        closeLock.readLock().lock();
+        try {
+            if (closed) {
+                throw new ProviderException("the PostgreSQL provider for " + pools.target() + " is closed", false);
+            }
+            queue.add(pending);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+        boolean interrupted = false;
+        try {
+            while (!pending.isDone()) {
+                if (leaders.tryAcquire()) {
+                    try {
+                        interrupted |= Thread.interrupted();
+                        while (!pending.isDone() && runBatch()) {
+                            interrupted |= Thread.interrupted();
+                        }
+                    } finally {
+                        leaders.release();
+                        wakeNextLeader();
+                    }
+                } else {
+                    LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return pending.outcome();
+    }
+
+    /** Operations waiting for a batch (for tests). */
+    int queued() {
+        return queue.size();
+    }
+
+    Stats stats() {
+        return new Stats(batches.get(), operations.get(), fallbacks.get());
+    }
+
+    /** Rejects new operations and runs those already queued. Idempotent. */
+    @Override
+    public void close() {
+        closeLock.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            closeLock.writeLock().unlock();
+        }
+        leaders.acquireUninterruptibly();
+        try {
+            while (runBatch()) {
+                // until the queue is empty; nothing is added any more
+            }
+        } finally {
+            leaders.release();
+        }
+    }
+
+    /** Runs the oldest queued operations as one batch; false if the queue was empty. */
+    private boolean runBatch() {
+        List<Pending<?>> batch = new ArrayList<>(Math.min(maxBatchSize, 16));
+        for (Pending<?> p; batch.size() < maxBatchSize && (p = queue.poll()) != null; ) {
+            batch.add(p);
+        }
+        if (batch.isEmpty()) {
+            return false;
+        }
+        batches.incrementAndGet();
+        operations.addAndGet(batch.size());
+        try {
+            runTogether(batch);
+        } catch (RuntimeException | Error e) {
+            log.error("group commit on {} failed unexpectedly", pools.target(), e);
+            failAll(batch, new ProviderException("PostgreSQL commit failed on " + pools.target() + ": " + e, true, e));
+        }
+        return true;
+    }
+
+    private void runTogether(List<Pending<?>> batch) {
+        Connection c;
+        try {
+            c = pools.commitConnection();
+        } catch (SQLException e) {
+            failAll(batch, PgErrors.translate("commit of " + batch.size() + " operations (no connection)",
+                    pools.target(), e));
+            return;
+        }
+        try (c) {
+            try {
+                for (Pending<?> p : batch) {
+                    p.run(c);
+                }
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                if (PgErrors.isConnectionLost(e)) {
+                    failAll(batch, PgErrors.translate("commit of " + batch.size() + " operations (nothing of them"
+                            + " was applied)", pools.target(), e));
+                    return;
+                }
+                if (batch.size() > 1) {
+                    fallbacks.incrementAndGet();
+                    log.debug("group commit of {} operations failed ({}); running them one by one", batch.size(),
+                            e.getMessage());
+                    runOneByOne(c, batch);
+                } else {
+                    failAll(batch, PgErrors.translate(batch.getFirst().name, pools.target(), e));
+                }
+                return;
+            }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                String what = PgErrors.isConnectionLost(e)
+                        ? " (the connection was lost during COMMIT: the outcome is unknown)"
+                        : " (nothing of them was applied)";
+                failAll(batch, PgErrors.translate("commit of " + batch.size() + " operations" + what, pools.target(), e));
+                return;
+            }
+            batch.forEach(Pending::publish);
+        } catch (SQLException e) {
+            log.debug("closing a commit connection failed: {}", e.getMessage());
+        }
+    }
+
+    /** After a failed batch: every operation in a transaction of its own, each publishing its own outcome. */
+    private void runOneByOne(Connection c, List<Pending<?>> batch) {
+        for (Pending<?> p : batch) {
+            try {
+                p.run(c);
+                c.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                p.fail(PgErrors.translate(p.name, pools.target(), e));
+            }
+            p.publish();
+        }
+    }
+
+    private static void failAll(List<Pending<?>> batch, ProviderException failure) {
+        for (Pending<?> p : batch) {
+            if (!p.isDone()) {
+                p.fail(failure);
+                p.publish();
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone; the server rolled the transaction back
+        }
+    }
+
+    private void wakeNextLeader() {
+        Pending<?> next = queue.peek();
+        if (next != null) {
+            LockSupport.unpark(next.waiter);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.duratask.postgres;
+
+import io.duratask.postgres.Codec.EncodedCommit;
+import io.duratask.postgres.Codec.EncodedEvent;
+import io.duratask.postgres.Codec.EncodedMessage;
+import io.duratask.postgres.Codec.MessageRow;
+import io.duratask.spi.ActivityWorkItem;
+import io.duratask.spi.InstanceUpdate;
+import io.duratask.spi.LockLostException;
+import io.duratask.spi.OrchestrationItem;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The orchestrator queue: fetch (lock an instance), commit a turn, abandon, renew. One statement each. */
+final class OrchestrationQueue {
+    private static final Logger log = LoggerFactory.getLogger(OrchestrationQueue.class);
+
+    /** The provider-private part of an {@link OrchestrationItem}: the ids of the fetched messages. */
+    record Receipt(long[] messageIds) {}
+
+    /** A locked instance as read by the fetch; the caller decodes it into an {@link OrchestrationItem}. */
+    record Fetched(InstanceRow instance, long historySize, List<MessageRow> messages, String lockToken) {}
+
+    /** What a committed turn enqueued, for the wake-up notification. */
+    record Committed(int messages, int workItems) {}
+
+    /** A fetch that raced with a committing turn tries again at once, this many times in all. */
+    private static final int MAX_FETCH_ATTEMPTS = 5;
+
+    private final Sql sql;
+    private final Clock clock;
+
+    OrchestrationQueue(Sql sql, Clock clock) {
+        this.sql = sql;
+        this.clock = clock;
+    }
+
+    /**
+     * Locks the instance of the oldest visible message whose instance is not locked, and takes its visible
+     * messages; they stay hidden until the lock expires (a commit deletes them, an abandon or the lock's
+     * expiry shows them again).
+     */
+    Optional<Fetched> fetch(Connection c, Duration lockTimeout, String lockToken) throws SQLException {
+        for (int attempt = 0; attempt < MAX_FETCH_ATTEMPTS; attempt++) {
+            long now = clock.millis();
+            long lockedUntil = now + lockTimeout.toMillis();
+            try (PreparedStatement ps = c.prepareStatement(sql.fetchOrchestrationItem)) {
+                Jdbc.bind(ps, now, now, lockedUntil, now, lockToken, lockedUntil);
+                try (ResultSet rs = ps.executeQuery()) {
+                    InstanceRow instance = null;
+                    long historySize = 0;
+                    List<MessageRow> messages = new ArrayList<>();
+                    boolean raced = false;
+                    while (rs.next()) {
+                        if (rs.getString(1) == null) {
+                            raced = true;
+                            break;
+                        }
+                        if (instance == null) {
+                            instance = InstanceRow.read(rs);
+                            historySize = rs.getLong(13);
+                        }
+                        messages.add(new MessageRow(rs.getLong(14), rs.getLong(15), rs.getString(16), rs.getInt(17),
+                                rs.getString(18)));
+                    }
+                    if (!raced) {
+                        return instance == null ? Optional.empty()
+                                : Optional.of(new Fetched(instance, historySize, messages, lockToken));
+                    }
+                }
+            }
+        }
+        return Optional.empty(); // lost every race: the caller fetches again soon
+    }
+
+    /**
+     * Commits a turn in one statement (see {@link Sql#commitTurn}).
+     *
+     * @throws LockLostException if the lock expired or was taken; nothing was written
+     */
+    Committed commit(Connection c, OrchestrationItem item, Receipt receipt, EncodedCommit commit) throws SQLException {
+        String instanceId = item.instanceId();
+        long now = clock.millis();
+        InstanceUpdate u = commit.update();
+        List<Object> params = new ArrayList<>(40);
+        if (u != null) {
+            params.addAll(java.util.Arrays.asList(u.name(), u.version(), u.executionId(), u.status().name(), u.input(),
+                    u.output(), commit.failureJson(), u.customStatus(), now));
+        }
+        params.add(historySizeAfter(commit));
+        params.addAll(List.of(instanceId, item.lockToken(), now));
+
+        List<EncodedEvent> events = commit.events();
+        long[] eventIds = new long[events.size()];
+        String[] eventJsons = new String[events.size()];
+        for (int i = 0; i < eventIds.length; i++) {
+            eventIds[i] = events.get(i).eventId();
+            eventJsons[i] = events.get(i).json();
+        }
+        params.add(commit.executionId());
+        params.add(Jdbc.bigints(c, eventIds));
+        params.add(Jdbc.texts(c, eventJsons));
+
+        List<ActivityWorkItem> work = commit.workItems();
+        String[] wInstance = new String[work.size()];
+        long[] wExecution = new long[work.size()];
+        long[] wScheduled = new long[work.size()];
+        String[] wName = new String[work.size()];
+        String[] wInput = new String[work.size()];
+        for (int i = 0; i < wInstance.length; i++) {
+            ActivityWorkItem w = work.get(i);
+            wInstance[i] = w.instanceId();
+            wExecution[i] = w.executionId();
+            wScheduled[i] = w.scheduledId();
+            wName[i] = w.name();
+            wInput[i] = w.input();
+        }
+        params.add(now);
+        params.add(Jdbc.texts(c, wInstance));
+        params.add(Jdbc.bigints(c, wExecution));
+        params.add(Jdbc.bigints(c, wScheduled));
+        params.add(Jdbc.texts(c, wName));
+        params.add(Jdbc.texts(c, wInput));
+
+        List<EncodedMessage> messages = commit.messages();
+        List<EncodedMessage> starts = messages.stream().filter(m -> m.start() != null).toList();
+        String[] cId = new String[starts.size()];
+        String[] cName = new String[starts.size()];
+        String[] cVersion = new String[starts.size()];
+        String[] cInput = new String[starts.size()];
+        String[] cParent = new String[starts.size()];
+        for (int i = 0; i < cId.length; i++) {
+            EncodedMessage m = starts.get(i);
+            cId[i] = m.instanceId();
+            cName[i] = m.start().name();
+            cVersion[i] = m.start().version();
+            cInput[i] = m.start().input();
+            cParent[i] = m.start().parentInstanceId();
+        }
+        params.add(now);
+        params.add(now);
+        params.add(Jdbc.texts(c, cId));
+        params.add(Jdbc.texts(c, cName));
+        params.add(Jdbc.texts(c, cVersion));
+        params.add(Jdbc.texts(c, cInput));
+        params.add(Jdbc.texts(c, cParent));
+
+        String[] mInstance = new String[messages.size()];
+        long[] mExecution = new long[messages.size()];
+        long[] mVisible = new long[messages.size()];
+        String[] mRequested = new String[messages.size()];
+        String[] mJson = new String[messages.size()];
+        boolean[] mStart = new boolean[messages.size()];
+        int visibleNow = 0;
+        for (int i = 0; i < mInstance.length; i++) {
+            EncodedMessage m = messages.get(i);
+            mInstance[i] = m.instanceId();
+            mExecution[i] = m.executionId();
+            mVisible[i] = Jdbc.visibleAt(m, now);
+            mRequested[i] = Jdbc.requested(m);
+            mJson[i] = m.eventJson();
+            mStart[i] = m.start() != null;
+            if (mVisible[i] <= now) {
+                visibleNow++;
+            }
+        }
+        params.add(instanceId);
+        params.add(Jdbc.texts(c, mInstance));
+        params.add(Jdbc.bigints(c, mExecution));
+        params.add(Jdbc.bigints(c, mVisible));
+        params.add(Jdbc.texts(c, mRequested));
+        params.add(Jdbc.texts(c, mJson));
+        params.add(c.createArrayOf("boolean", box(mStart)));
+        params.add(Jdbc.bigints(c, receipt.messageIds()));
+
+        try (PreparedStatement ps = c.prepareStatement(u != null ? sql.commitTurn : sql.commitTurnKeepMetadata)) {
+            Jdbc.bind(ps, params.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    throw new LockLostException("instance '" + instanceId + "': the lock " + item.lockToken()
+                            + " expired or was taken by another worker; the turn was not committed");
+                }
+                Array dropped = rs.getArray(2);
+                if (dropped != null) {
+                    for (Object ord : (Object[]) dropped.getArray()) {
+                        EncodedMessage m = messages.get(((Number) ord).intValue() - 1);
+                        log.warn("dropped a {} message from instance '{}' to instance '{}', which does not exist",
+                                m.kind(), instanceId, m.instanceId());
+                    }
+                }
+            }
+        }
+        return new Committed(visibleNow, work.size());
+    }
+
+    /**
+     * Releases the lock and shows the fetched messages again after {@code delay}, holding the instance back
+     * until then; a stale lock changes nothing.
+     */
+    void abandon(Connection c, OrchestrationItem item, Receipt receipt, Duration delay) throws SQLException {
+        long visibleAt = clock.millis() + delay.toMillis();
+        try (PreparedStatement ps = c.prepareStatement(sql.abandonOrchestrationItem)) {
+            Jdbc.bind(ps, visibleAt, item.instanceId(), item.lockToken(), visibleAt, Jdbc.bigints(c, receipt.messageIds()));
+            ps.executeQuery().close();
+        }
+    }
+
+    /** Extends a held, unexpired lock, and with it the time the fetched messages stay hidden. */
+    boolean renew(Connection c, OrchestrationItem item, Receipt receipt, Duration lockTimeout) throws SQLException {
+        long now = clock.millis();
+        long lockedUntil = now + lockTimeout.toMillis();
+        try (PreparedStatement ps = c.prepareStatement(sql.renewOrchestrationLock)) {
+            Jdbc.bind(ps, lockedUntil, item.instanceId(), item.lockToken(), now, lockedUntil,
+                    Jdbc.bigints(c, receipt.messageIds()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 1;
+            }
+        }
+    }
+
+    /**
+     * The current execution's history size after {@code commit}: 0 after continue-as-new (the next execution
+     * starts empty), the last appended event id if events were appended, null (unchanged) otherwise.
+     */
+    private static Long historySizeAfter(EncodedCommit commit) {
+        if (commit.update() != null && commit.update().executionId() != commit.executionId()) {
+            return 0L;
+        }
+        long last = -1;
+        for (EncodedEvent e : commit.events()) {
+            last = Math.max(last, e.eventId());
+        }
+        return last < 0 ? null : last;
+    }
+
+    static Receipt receiptOf(OrchestrationItem item) {
+        if (item.receipt() instanceof Receipt r) {
+            return r;
+        }
+        throw new IllegalArgumentException("the orchestration item of instance '" + item.instanceId()
+                + "' was not fetched from a PostgreSQL provider");
+    }
+
+    private static Boolean[] box(boolean[] values) {
+        Boolean[] boxed = new Boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
+    }
+}

@@ -1,0 +1,254 @@
+package io.duratask.postgres;
+
+/**
+ * Every statement of the provider (except the schema, in {@link Schema}), for one schema. Values always
+ * travel as bind parameters; the schema name, validated and quoted, is the only text put into a statement.
+ *
+ * <p>Each operation is <b>one statement</b> (data-modifying CTEs where it changes several tables), so that
+ * an operation costs one round trip and either applies entirely or not at all without a savepoint. An
+ * expected refusal (a lost lock, an existing id) shows in the statement's result, never as an SQL error,
+ * so the group-commit transaction it runs in stays usable for the other operations.
+ *
+ * <p>Times are epoch milliseconds from the provider's clock.
+ */
+final class Sql {
+
+    /** The columns {@link InstanceRow#read} expects, in order. */
+    private static final String INSTANCE_COLUMNS = "id, name, version, execution_id, status, input, output, failure_json,"
+            + " custom_status, parent_instance_id, created_at, updated_at";
+
+    final String selectInstance;
+    final String fetchOrchestrationItem;
+    final String commitTurn;
+    final String commitTurnKeepMetadata;
+    final String abandonOrchestrationItem;
+    final String renewOrchestrationLock;
+    final String readHistory;
+    final String fetchWorkItem;
+    final String completeWorkItem;
+    final String abandonWorkItem;
+    final String renewWorkItem;
+    final String createInstance;
+    final String enqueue;
+    final String restartInstance;
+    final String lockInstanceStatus;
+    final String instanceTree;
+    final String deleteInstances;
+    final String finishedBefore;
+    final String queueDepths;
+    final String listInstancesPrefix;
+
+    Sql(String schema) {
+        String s = Schema.quote(schema);
+
+        selectInstance = q(s, "SELECT " + INSTANCE_COLUMNS + " FROM {s}.instances WHERE id = ?");
+
+        // Parameters: now, now, locked until, now, lock token, locked until.
+        // The oldest visible message whose instance is unlocked (messages_by_visible, then the instance's key);
+        // SKIP LOCKED passes instances another fetch is locking right now, and the re-check of the lock columns
+        // passes those it locked since this statement's snapshot. FOR NO KEY UPDATE does not conflict with the
+        // key-share locks that foreign-key checks of concurrent message inserts take. The fetched messages are
+        // hidden until the lock expires (visible_at = locked_until), so later fetches do not walk past them.
+        // The instance is locked only if messages were taken: under READ COMMITTED the candidate's message may
+        // have been consumed by a turn that committed after this statement's snapshot (the re-check covers the
+        // instance row only), and then the statement returns one row with a null id, which means "raced,
+        // fetch again" (an instance locked without messages would stall until its lock expired). The history
+        // size comes from the locked row's latest version, not from the snapshot (see Schema).
+        fetchOrchestrationItem = q(s, """
+                WITH next AS (
+                    SELECT i.id FROM {s}.messages m JOIN {s}.instances i ON i.id = m.instance_id
+                    WHERE m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)
+                    ORDER BY m.visible_at, m.id LIMIT 1
+                    FOR NO KEY UPDATE OF i SKIP LOCKED),
+                fetched AS (
+                    UPDATE {s}.messages m SET dequeue_count = m.dequeue_count + 1, visible_at = ?
+                    FROM next WHERE m.instance_id = next.id AND m.visible_at <= ?
+                    RETURNING m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json),
+                locked AS (
+                    UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM next
+                    WHERE i.id = next.id AND EXISTS (SELECT 1 FROM fetched)
+                    RETURNING i.id, i.name, i.version, i.execution_id, i.status, i.input, i.output, i.failure_json,
+                        i.custom_status, i.parent_instance_id, i.created_at, i.updated_at, i.history_size)
+                SELECT l.id, l.name, l.version, l.execution_id, l.status, l.input, l.output, l.failure_json,
+                    l.custom_status, l.parent_instance_id, l.created_at, l.updated_at, l.history_size,
+                    f.id, f.execution_id, f.requested_visible_at, f.dequeue_count, f.event_json
+                FROM locked l CROSS JOIN fetched f
+                UNION ALL
+                SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                    NULL, NULL
+                FROM next WHERE NOT EXISTS (SELECT 1 FROM fetched)
+                ORDER BY 14""");
+
+        String commitBody = """
+                events AS (
+                    INSERT INTO {s}.history (instance_id, execution_id, event_id, event_json)
+                    SELECT lock.id, ?, e.event_id, e.event_json
+                    FROM lock, unnest(?::bigint[], ?::text[]) AS e(event_id, event_json)),
+                work AS (
+                    INSERT INTO {s}.work_items (instance_id, execution_id, scheduled_id, name, input, visible_at)
+                    SELECT w.instance_id, w.execution_id, w.scheduled_id, w.name, w.input, ?
+                    FROM lock, unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+                        WITH ORDINALITY AS w(instance_id, execution_id, scheduled_id, name, input, ord)
+                    ORDER BY w.ord),
+                children AS (
+                    INSERT INTO {s}.instances (id, name, version, execution_id, status, input, parent_instance_id,
+                        created_at, updated_at)
+                    SELECT c.id, c.name, c.version, 1, 'PENDING', c.input, c.parent, ?, ?
+                    FROM lock, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS c(id, name, version, input, parent)
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING id),
+                outgoing AS (
+                    SELECT o.*, (o.is_start OR o.instance_id = ? OR o.instance_id IN (SELECT id FROM children)
+                            OR EXISTS (SELECT 1 FROM {s}.instances i WHERE i.id = o.instance_id)) AS deliver
+                    FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::boolean[])
+                        WITH ORDINALITY AS o(instance_id, execution_id, visible_at, requested_visible_at, event_json,
+                            is_start, ord)),
+                sent AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                    SELECT o.instance_id, o.execution_id, o.visible_at, o.requested_visible_at, o.event_json
+                    FROM lock, outgoing o WHERE o.deliver ORDER BY o.ord),
+                consumed AS (
+                    DELETE FROM {s}.messages m USING lock WHERE m.id = ANY(?::bigint[]) AND m.instance_id = lock.id)
+                SELECT (SELECT count(*) FROM lock), (SELECT array_agg(o.ord ORDER BY o.ord) FROM outgoing o WHERE NOT o.deliver)""";
+
+        // One turn, atomically: check and release the lock (writing the metadata), append the events, enqueue
+        // the work items, create the instances that start messages name, enqueue the messages (dropping those
+        // to instances that do not exist, reported by position), delete the consumed messages. Every part
+        // joins "lock", so nothing at all is written if the lock was lost (expired, even if nobody took it).
+        // Parameters: see OrchestrationQueue.commit.
+        commitTurn = q(s, """
+                WITH lock AS (
+                    UPDATE {s}.instances SET name = ?, version = ?, execution_id = ?, status = ?, input = ?, output = ?,
+                        failure_json = ?, custom_status = ?, updated_at = ?, lock_token = NULL, locked_until = NULL,
+                        history_size = coalesce(?::bigint, history_size)
+                    WHERE id = ? AND lock_token = ? AND locked_until > ?
+                    RETURNING id),
+                """ + commitBody);
+        commitTurnKeepMetadata = q(s, """
+                WITH lock AS (
+                    UPDATE {s}.instances SET lock_token = NULL, locked_until = NULL,
+                        history_size = coalesce(?::bigint, history_size)
+                    WHERE id = ? AND lock_token = ? AND locked_until > ?
+                    RETURNING id),
+                """ + commitBody);
+
+        // Releases the lock (an expired lock that nobody took is released too), delays the fetched messages,
+        // and holds the instance back until then (locked_until without a token), so that messages that arrived
+        // meanwhile cannot overtake the abandoned ones (an event must not run before its instance's start).
+        // Parameters: visible at, instance id, lock token, visible at, message ids.
+        abandonOrchestrationItem = q(s, """
+                WITH released AS (
+                    UPDATE {s}.instances SET lock_token = NULL, locked_until = ? WHERE id = ? AND lock_token = ?
+                    RETURNING id),
+                delayed AS (
+                    UPDATE {s}.messages m SET visible_at = ? FROM released
+                    WHERE m.id = ANY(?::bigint[]) AND m.instance_id = released.id)
+                SELECT count(*) FROM released""");
+
+        // Extends a held, unexpired lock and with it the time the fetched messages stay hidden.
+        // Parameters: locked until, instance id, lock token, now, locked until, message ids.
+        renewOrchestrationLock = q(s, """
+                WITH renewed AS (
+                    UPDATE {s}.instances SET locked_until = ? WHERE id = ? AND lock_token = ? AND locked_until > ?
+                    RETURNING id),
+                hidden AS (
+                    UPDATE {s}.messages m SET visible_at = ? FROM renewed
+                    WHERE m.id = ANY(?::bigint[]) AND m.instance_id = renewed.id)
+                SELECT count(*) FROM renewed""");
+
+        // One execution's events; execution 0 means the instance's current one. Parameters: id, execution, id.
+        readHistory = q(s, """
+                SELECT event_json FROM {s}.history WHERE instance_id = ? AND execution_id =
+                    (CASE WHEN ?::bigint = 0 THEN (SELECT execution_id FROM {s}.instances WHERE id = ?) ELSE ?::bigint END)
+                ORDER BY event_id""");
+
+        // Locks the oldest visible work items (up to a limit), hiding each until its lease expires.
+        // Parameters: lock token, locked until, locked until, now, limit.
+        fetchWorkItem = q(s, """
+                UPDATE {s}.work_items w SET lock_token = ?, locked_until = ?, visible_at = ?,
+                    dequeue_count = w.dequeue_count + 1
+                WHERE w.id IN (SELECT id FROM {s}.work_items WHERE visible_at <= ? ORDER BY visible_at, id LIMIT ?
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING w.id, w.instance_id, w.execution_id, w.scheduled_id, w.name, w.input, w.dequeue_count""");
+
+        // Deletes a work item its lease holder completes (a lease that expired but that nobody took still
+        // holds: the token changes only when another worker fetches the item) and enqueues the completion if
+        // the instance exists. Parameters: work item id, token, then the message (instance, execution, visible
+        // at, requested visible at, event json), instance id.
+        completeWorkItem = q(s, """
+                WITH done AS (
+                    DELETE FROM {s}.work_items WHERE id = ? AND lock_token = ? RETURNING id),
+                sent AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                    SELECT ?, ?, ?, ?, ? FROM done WHERE EXISTS (SELECT 1 FROM {s}.instances WHERE id = ?)
+                    RETURNING id)
+                SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM sent)""");
+
+        abandonWorkItem = q(s, "UPDATE {s}.work_items SET lock_token = NULL, locked_until = NULL, visible_at = ?"
+                + " WHERE id = ? AND lock_token = ?");
+
+        renewWorkItem = q(s, "UPDATE {s}.work_items SET locked_until = ?, visible_at = ? WHERE id = ? AND lock_token = ?");
+
+        // A new instance in state PENDING and its start message; nothing if the id exists (update count 0).
+        // Parameters: id, name, version, input, parent, created, updated, then the message's execution,
+        // visible at, requested visible at, event json.
+        createInstance = q(s, """
+                WITH created AS (
+                    INSERT INTO {s}.instances (id, name, version, execution_id, status, input, parent_instance_id,
+                        created_at, updated_at)
+                    VALUES (?, ?, ?, 1, 'PENDING', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                    RETURNING id)
+                INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                SELECT id, ?, ?, ?, ? FROM created""");
+
+        // A message to an existing instance (update count 0 if there is none). Parameters: instance id,
+        // execution, visible at, requested visible at, event json, instance id.
+        enqueue = q(s, """
+                INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM {s}.instances WHERE id = ?)""");
+
+        // Moves a finished instance to its next execution (PENDING, the new start's input) and enqueues the
+        // start for it; returns the status found (no row: no such instance). Parameters: id, name, version,
+        // input, updated, visible at, requested visible at, event json.
+        restartInstance = q(s, """
+                WITH current AS (
+                    SELECT id, status FROM {s}.instances WHERE id = ? FOR NO KEY UPDATE),
+                moved AS (
+                    UPDATE {s}.instances i SET name = ?, version = ?, execution_id = i.execution_id + 1,
+                        status = 'PENDING', input = ?, output = NULL, failure_json = NULL, custom_status = NULL,
+                        updated_at = ?, history_size = 0
+                    FROM current WHERE i.id = current.id
+                        AND current.status IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED')
+                    RETURNING i.id, i.execution_id),
+                started AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                    SELECT moved.id, moved.execution_id, ?, ?, ? FROM moved)
+                SELECT status FROM current""");
+
+        lockInstanceStatus = q(s, "SELECT status FROM {s}.instances WHERE id = ? FOR UPDATE");
+
+        // An instance and, recursively, every instance whose parent it is.
+        instanceTree = q(s, """
+                WITH RECURSIVE tree (id) AS (
+                    SELECT id FROM {s}.instances WHERE id = ?
+                    UNION SELECT i.id FROM {s}.instances i JOIN tree t ON i.parent_instance_id = t.id)
+                SELECT id FROM tree""");
+
+        // History, messages and work items go with their instance (ON DELETE CASCADE).
+        deleteInstances = q(s, "DELETE FROM {s}.instances WHERE id = ANY(?::text[])");
+
+        // Finished instances last updated before a time, in the given statuses. Parameters: time, statuses.
+        finishedBefore = q(s, "SELECT id FROM {s}.instances WHERE updated_at < ? AND status = ANY(?::text[])"
+                + " AND status IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED') ORDER BY updated_at, id");
+
+        // The three counts from one snapshot. Parameters: now, now.
+        queueDepths = q(s, "SELECT (SELECT count(*) FROM {s}.messages WHERE visible_at <= ?),"
+                + " (SELECT count(*) FROM {s}.messages WHERE visible_at > ?), (SELECT count(*) FROM {s}.work_items)");
+
+        listInstancesPrefix = q(s, "SELECT " + INSTANCE_COLUMNS + " FROM {s}.instances WHERE true");
+    }
+
+    private static String q(String quotedSchema, String template) {
+        return template.replace("{s}", quotedSchema);
+    }
+}
