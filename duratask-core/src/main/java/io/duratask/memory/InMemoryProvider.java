@@ -6,6 +6,7 @@ import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
 import io.duratask.history.HistoryEvent.OrchestrationStarted;
 import io.duratask.spi.ActivityWorkItem;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
@@ -128,26 +129,11 @@ public final class InMemoryProvider implements Provider {
                 if (inst.locked(now)) {
                     continue;
                 }
-                List<OrchestratorMessage> visible = new ArrayList<>();
-                List<Message> taken = new ArrayList<>();
-                int maxDequeue = 0;
-                for (Message m : inst.messages) {
-                    if (!m.visibleAt.isAfter(now)) {
-                        m.dequeueCount++;
-                        maxDequeue = Math.max(maxDequeue, m.dequeueCount);
-                        visible.add(m.message);
-                        taken.add(m);
-                    }
-                }
                 it.remove();
-                if (visible.isEmpty()) {
-                    continue;
+                Optional<OrchestrationItem> item = lockVisible(inst, now, lockTimeout);
+                if (item.isPresent()) {
+                    return item;
                 }
-                inst.lockToken = UUID.randomUUID().toString();
-                inst.lockedUntil = now.plus(lockTimeout);
-                long execution = inst.info == null ? 1 : inst.info.executionId();
-                return Optional.of(new OrchestrationItem(inst.id, inst.info, execution, inst.history(execution).size(),
-                        visible, maxDequeue, inst.lockToken, taken));
             }
             return Optional.empty();
         } finally {
@@ -155,17 +141,56 @@ public final class InMemoryProvider implements Provider {
         }
     }
 
+    /** Locks {@code inst} (not locked) with its visible messages; empty if it has none. The lock is held. */
+    private Optional<OrchestrationItem> lockVisible(Instance inst, Instant now, Duration lockTimeout) {
+        List<OrchestratorMessage> visible = new ArrayList<>();
+        List<Message> taken = new ArrayList<>();
+        int maxDequeue = 0;
+        for (Message m : inst.messages) {
+            if (!m.visibleAt.isAfter(now)) {
+                m.dequeueCount++;
+                maxDequeue = Math.max(maxDequeue, m.dequeueCount);
+                visible.add(m.message);
+                taken.add(m);
+            }
+        }
+        if (visible.isEmpty()) {
+            return Optional.empty();
+        }
+        inst.lockToken = UUID.randomUUID().toString();
+        inst.lockedUntil = now.plus(lockTimeout);
+        long execution = inst.info == null ? 1 : inst.info.executionId();
+        return Optional.of(new OrchestrationItem(inst.id, inst.info, execution, inst.history(execution).size(),
+                visible, maxDequeue, inst.lockToken, taken));
+    }
+
+    @Override
+    public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+        commitOrchestrationItemAndLease(item, commit, 0, Duration.ofSeconds(1));
+    }
+
+    /** Leases the first {@code maxLeases} work items to the caller in the commit; reports visible messages left. */
     @Override
     @SuppressWarnings("unchecked")
-    public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
+                                                         Duration lockTimeout) {
+        if (maxLeases > 0 && (lockTimeout.isNegative() || lockTimeout.isZero())) {
+            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+        }
         lock.lock();
         try {
             checkOpen();
             Instant now = clock.instant();
             Instance inst = lockedInstance(item, now);
             inst.history(commit.executionId()).addAll(commit.newEvents());
+            List<WorkItemLease> leases = new ArrayList<>(Math.min(maxLeases, commit.workItems().size()));
             for (ActivityWorkItem w : commit.workItems()) {
-                workQueue.add(new WorkEntry(++seq, w, now));
+                WorkEntry entry = new WorkEntry(++seq, w, now);
+                if (leases.size() < maxLeases) {
+                    leases.add(lease(entry, now, lockTimeout));
+                } else {
+                    workQueue.add(entry);
+                }
             }
             inst.messages.removeAll((List<Message>) item.receipt());
             InstanceUpdate u = commit.update();
@@ -179,7 +204,7 @@ public final class InMemoryProvider implements Provider {
             for (OrchestratorMessage m : commit.messages()) {
                 addMessage(instanceFor(m, now), m, now);
             }
-            markReadyIfVisible(inst, now);
+            return new CommitOutcome(leases, markReadyIfVisible(inst, now));
         } finally {
             lock.unlock();
         }
@@ -259,14 +284,19 @@ public final class InMemoryProvider implements Provider {
             if (w == null) {
                 return Optional.empty();
             }
-            w.dequeueCount++;
-            w.lockToken = UUID.randomUUID().toString();
-            w.lockedUntil = now.plus(lockTimeout);
-            leasedWork.put(w.id, w);
-            return Optional.of(new WorkItemLease(w.item, w.lockToken, w.dequeueCount, w.id));
+            return Optional.of(lease(w, now, lockTimeout));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Leases {@code w} (taken off the queues) to the caller. The lock is held. */
+    private WorkItemLease lease(WorkEntry w, Instant now, Duration lockTimeout) {
+        w.dequeueCount++;
+        w.lockToken = UUID.randomUUID().toString();
+        w.lockedUntil = now.plus(lockTimeout);
+        leasedWork.put(w.id, w);
+        return new WorkItemLease(w.item, w.lockToken, w.dequeueCount, w.id);
     }
 
     private void reclaimExpiredLeases(Instant now) {
@@ -286,6 +316,20 @@ public final class InMemoryProvider implements Provider {
 
     @Override
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
+        complete(lease, completion, null);
+    }
+
+    @Override
+    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
+                                                               Duration lockTimeout) {
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+        }
+        return complete(lease, completion, lockTimeout);
+    }
+
+    /** Completes; with a {@code lockTimeout}, also locks the completion's instance if nobody holds it. */
+    private Optional<OrchestrationItem> complete(WorkItemLease lease, OrchestratorMessage completion, Duration lockTimeout) {
         lock.lock();
         try {
             checkOpen();
@@ -296,9 +340,18 @@ public final class InMemoryProvider implements Provider {
             }
             leasedWork.remove(w.id);
             Instance inst = instances.get(completion.instanceId());
-            if (inst != null) {
-                addMessage(inst, completion, now);
+            if (inst == null) {
+                return Optional.empty();
             }
+            addMessage(inst, completion, now);
+            if (lockTimeout == null || inst.locked(now)) {
+                return Optional.empty();
+            }
+            Optional<OrchestrationItem> item = lockVisible(inst, now, lockTimeout);
+            if (item.isPresent()) {
+                ready.remove(inst.id);
+            }
+            return item;
         } finally {
             lock.unlock();
         }
@@ -647,12 +700,14 @@ public final class InMemoryProvider implements Provider {
         }
     }
 
-    private void markReadyIfVisible(Instance inst, Instant now) {
+    /** Lists {@code inst} as ready if it has a visible message; true if it has. */
+    private boolean markReadyIfVisible(Instance inst, Instant now) {
         for (Message m : inst.messages) {
             if (!m.visibleAt.isAfter(now)) {
                 ready.add(inst.id);
-                return;
+                return true;
             }
         }
+        return false;
     }
 }

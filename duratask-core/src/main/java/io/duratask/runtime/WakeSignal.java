@@ -6,9 +6,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wakes idle dispatcher workers when this process enqueues work. A signal wakes one waiter (or lets the
- * next caller of {@link #await} pass at once); a worker that found work signals again, so a burst
- * cascades to as many workers as it needs without waking all of them for one message.
+ * Wakes idle dispatcher workers when this process enqueues work. A signal stands for one unit of new
+ * work (one message, one work item): it wakes one waiter, or lets the next caller of {@link #await} pass
+ * at once. Permits are capped at the number of workers. Whoever enqueues {@code n} items signals
+ * {@code n} times ({@link #signal(int)}), so a burst wakes as many workers as it needs and a single
+ * message wakes exactly one.
  */
 public final class WakeSignal {
     private final ReentrantLock lock = new ReentrantLock();
@@ -21,12 +23,21 @@ public final class WakeSignal {
     }
 
     public void signal() {
+        signal(1);
+    }
+
+    /** Signals {@code n} units of new work at once (at most the number of workers are woken). */
+    public void signal(int n) {
+        if (n <= 0) {
+            return;
+        }
         lock.lock();
         try {
-            if (permits < maxPermits) {
-                permits++;
+            int wake = Math.min(n, maxPermits - permits);
+            permits += wake;
+            for (int i = 0; i < wake; i++) {
+                changed.signal();
             }
-            changed.signal();
         } finally {
             lock.unlock();
         }
@@ -42,8 +53,8 @@ public final class WakeSignal {
         }
     }
 
-    /** Waits for a signal, at most {@code max}. */
-    public void await(Duration max) throws InterruptedException {
+    /** Waits for a signal, at most {@code max}; true if it took one, false if the time ran out. */
+    public boolean await(Duration max) throws InterruptedException {
         lock.lock();
         try {
             long nanos = max.toNanos();
@@ -52,7 +63,9 @@ public final class WakeSignal {
             }
             if (permits > 0) {
                 permits--;
+                return true;
             }
+            return false;
         } finally {
             lock.unlock();
         }
