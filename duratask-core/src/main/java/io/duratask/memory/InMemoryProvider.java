@@ -50,6 +50,10 @@ public final class InMemoryProvider implements Provider {
             .thenComparingLong(m -> m.seq));
     private final ArrayDeque<WorkEntry> workQueue = new ArrayDeque<>();
     private final PriorityQueue<WorkEntry> delayedWork = new PriorityQueue<>(Comparator.comparing((WorkEntry w) -> w.visibleAt));
+    /** Instance locks by expiry, so that an expired lock's messages are fetched again; stale entries are skipped. */
+    private final PriorityQueue<LockExpiry> lockExpiries = new PriorityQueue<>(Comparator.comparing(LockExpiry::at));
+
+    private record LockExpiry(Instant at, String instanceId, String token) {}
     private final Map<Long, WorkEntry> leasedWork = new HashMap<>();
     private long seq;
     private boolean closed;
@@ -159,6 +163,7 @@ public final class InMemoryProvider implements Provider {
         }
         inst.lockToken = UUID.randomUUID().toString();
         inst.lockedUntil = now.plus(lockTimeout);
+        lockExpiries.add(new LockExpiry(inst.lockedUntil, inst.id, inst.lockToken));
         long execution = inst.info == null ? 1 : inst.info.executionId();
         return Optional.of(new OrchestrationItem(inst.id, inst.info, execution, inst.history(execution).size(),
                 visible, maxDequeue, inst.lockToken, taken));
@@ -201,6 +206,7 @@ public final class InMemoryProvider implements Provider {
             inst.history(u.executionId());
             inst.lockToken = null;
             inst.lockedUntil = null;
+            dropReleasedLockExpiries();
             for (OrchestratorMessage m : commit.messages()) {
                 addMessage(instanceFor(m, now), m, now);
             }
@@ -244,6 +250,7 @@ public final class InMemoryProvider implements Provider {
                 return false;
             }
             inst.lockedUntil = now.plus(lockTimeout);
+            lockExpiries.add(new LockExpiry(inst.lockedUntil, inst.id, inst.lockToken));
             return true;
         } finally {
             lock.unlock();
@@ -693,10 +700,30 @@ public final class InMemoryProvider implements Provider {
         }
     }
 
+    /** Drops the oldest lock expiries of locks released since, so the queue stays about as long as the locks held. */
+    private void dropReleasedLockExpiries() {
+        while (!lockExpiries.isEmpty()) {
+            LockExpiry e = lockExpiries.peek();
+            Instance inst = instances.get(e.instanceId());
+            if (inst != null && e.token().equals(inst.lockToken)) {
+                return;
+            }
+            lockExpiries.poll();
+        }
+    }
+
     private void promoteDueMessages(Instant now) {
         while (!delayed.isEmpty() && !delayed.peek().visibleAt.isAfter(now)) {
             Message m = delayed.poll();
             ready.add(m.message.instanceId());
+        }
+        // a lock that expired without a commit or abandon (its holder died): its messages are fetchable again
+        while (!lockExpiries.isEmpty() && !lockExpiries.peek().at().isAfter(now)) {
+            LockExpiry e = lockExpiries.poll();
+            Instance inst = instances.get(e.instanceId());
+            if (inst != null && e.token().equals(inst.lockToken) && !inst.locked(now)) {
+                ready.add(inst.id);
+            }
         }
     }
 

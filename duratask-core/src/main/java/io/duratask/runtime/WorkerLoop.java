@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * look for work from other processes (and timers).
  *
  * <p><b>Who wakes whom.</b> Whoever enqueues work in this process signals once per unit of work, so a
- * signalled worker's fetch answers its own signal and wakes nobody. A worker that finds work it was not
- * told about (the idle poller, or a worker draining a backlog after its last item) signals a sibling,
- * because more may be waiting: a backlog from another process spreads to as many workers as it needs,
- * while one message on an idle system costs exactly one fetch.
+ * worker woken by such an announcement answers it with its fetch and wakes nobody. A worker that finds work
+ * nobody announced (the idle poller, a worker woken by a probe, or one still fetching after its last item)
+ * probes a sibling, because more may be waiting: a backlog from another process spreads to as many workers
+ * as it needs, while one message on an idle system costs one fetch (and the worker's next fetch after it).
  *
  * <p>The loop also runs the threads of work handed straight to this process ({@link #spawn}), so that
  * {@link #stop} waits for (and if need be interrupts) them too. Used by both dispatchers.
@@ -65,17 +65,17 @@ final class WorkerLoop<T> {
 
     private void run(Duration idle) {
         long failures = 0;
-        boolean signalled = false; // the last wake-up took a signal, which the next fetch answers
+        boolean announced = false; // woken for announced work, which the next fetch answers
         while (running) {
             try {
                 slots.acquire();
                 try {
                     Optional<T> item = fetch.get();
                     if (item.isPresent()) {
-                        if (!signalled) {
-                            signal.signal(); // found work nobody announced: more may be waiting, let a sibling look
+                        if (!announced) {
+                            signal.probe(); // found work nobody announced: more may be waiting, let a sibling look
                         }
-                        signalled = false;
+                        announced = false;
                         process.accept(item.get());
                         failures = 0;
                         continue; // keep fetching while fetches find work
@@ -83,7 +83,7 @@ final class WorkerLoop<T> {
                 } finally {
                     slots.release();
                 }
-                signalled = signal.await(idle);
+                announced = signal.await(idle) == WakeSignal.Wake.ANNOUNCED;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -92,7 +92,7 @@ final class WorkerLoop<T> {
                     return;
                 }
                 failures++;
-                signalled = false;
+                announced = false;
                 log.warn("{}: {} (retrying)", name, e.toString(), failures == 1 ? e : null);
                 sleepQuietly(Math.min(1000, 10L << Math.min(failures, 6)));
             }

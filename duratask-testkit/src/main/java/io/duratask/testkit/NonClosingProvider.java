@@ -2,6 +2,7 @@ package io.duratask.testkit;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
@@ -47,6 +48,12 @@ public final class NonClosingProvider implements Provider {
     }
 
     @Override
+    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
+                                                         Duration lockTimeout) {
+        return delegate.commitOrchestrationItemAndLease(item, commit, maxLeases, lockTimeout);
+    }
+
+    @Override
     public void abandonOrchestrationItem(OrchestrationItem item, Duration delay) {
         delegate.abandonOrchestrationItem(item, delay);
     }
@@ -69,6 +76,12 @@ public final class NonClosingProvider implements Provider {
     @Override
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
         delegate.completeWorkItem(lease, completion);
+    }
+
+    @Override
+    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
+                                                               Duration lockTimeout) {
+        return delegate.completeWorkItemAndLock(lease, completion, lockTimeout);
     }
 
     @Override
