@@ -30,11 +30,13 @@ import java.util.concurrent.Future;
  * </ul>
  *
  * Usage: {@code ThroughputHarness --providers=memory,sqlite --workloads=a,b,c --runs=5 --dir=target/bench-data}
+ * (also {@code --sqlite-sync=FULL|NORMAL}, {@code --eager=true|false} for {@code RuntimeOptions.eagerDispatch})
  */
 public final class ThroughputHarness {
     private static final Duration WAIT = Duration.ofMinutes(5);
 
     private static SqliteOptions.Synchronous sqliteSync = SqliteOptions.Synchronous.FULL;
+    private static boolean eager = true;
 
     record Result(double activitiesPerSecond, double p50Millis, double p99Millis) {}
 
@@ -52,11 +54,12 @@ public final class ThroughputHarness {
         int chains = Integer.parseInt(opts.getOrDefault("chains", "200"));
         Path dir = Path.of(opts.getOrDefault("dir", "target/bench-data"));
         sqliteSync = SqliteOptions.Synchronous.valueOf(opts.getOrDefault("sqlite-sync", "FULL").toUpperCase());
+        eager = Boolean.parseBoolean(opts.getOrDefault("eager", "true"));
         Files.createDirectories(dir);
 
         System.out.printf("Duratask throughput harness: %d runs per cell (after one warm-up), %d cores, java %s,"
-                + " sqlite synchronous=%s%n", runs, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), sqliteSync);
+                + " sqlite synchronous=%s, eager dispatch %s%n", runs, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), sqliteSync, eager ? "on" : "off");
         List<String> table = new ArrayList<>();
         table.add("| provider | workload | activities/s (median) | p50 ms | p99 ms | runs (activities/s) |");
         table.add("|---|---|---|---|---|---|");
@@ -109,7 +112,7 @@ public final class ThroughputHarness {
 
     static Result runOnce(String provider, String workload, Path dir, int instances, int fanOut, int chains)
             throws Exception {
-        RuntimeOptions options = RuntimeOptions.builder().build();
+        RuntimeOptions options = RuntimeOptions.builder().eagerDispatch(eager).build();
         try (DurableRuntime runtime = DurableRuntime.start(open(provider, dir), Workloads.registry(), options)) {
             DurableClient client = runtime.client();
             return switch (workload) {
