@@ -70,6 +70,9 @@ final class WorkerLoop<T> {
             try {
                 slots.acquire();
                 try {
+                    if (!running) {
+                        return; // stopped while waiting for a slot
+                    }
                     Optional<T> item = fetch.get();
                     if (item.isPresent()) {
                         if (!announced) {
