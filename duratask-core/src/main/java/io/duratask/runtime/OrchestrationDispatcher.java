@@ -75,17 +75,19 @@ final class OrchestrationDispatcher {
         CommitOutcome outcome;
         try {
             turn = processor.process(item);
+            // Cached before the commit: the moment the commit releases the lock, the next turn of this instance
+            // may start on another thread, and it must find the execution (or else replay the whole history).
+            // Nobody can take it before then: a turn needs the lock and the matching history size.
+            if (turn.execution() != null && !turn.ended()) {
+                cache.put(turn.execution());
+            }
             outcome = commit(item, turn.commit());
         } catch (LockLostException e) {
             log.warn("instance {}: {}; the turn will be redone by the lock's new owner", item.instanceId(), e.getMessage());
-            if (turn != null && turn.execution() != null) {
-                turn.execution().abort();
-            }
+            discard(turn);
             return List.of();
         } catch (RuntimeException | Error e) {
-            if (turn != null && turn.execution() != null) {
-                turn.execution().abort();
-            }
+            discard(turn);
             log.error("instance {}: turn failed, abandoning it for a retry", item.instanceId(), e);
             try {
                 provider.abandonOrchestrationItem(item, Duration.ofMillis(Math.min(5000, 50L * item.maxDequeueCount())));
@@ -97,12 +99,8 @@ final class OrchestrationDispatcher {
             MDC.remove("instanceId");
             MDC.remove("executionId");
         }
-        if (turn.execution() != null) {
-            if (turn.ended()) {
-                turn.execution().abort();
-            } else {
-                cache.put(turn.execution());
-            }
+        if (turn.execution() != null && turn.ended()) {
+            turn.execution().abort();
         }
         if (turn.cancelRequested()) {
             onCancel.accept(item.instanceId());
@@ -123,6 +121,19 @@ final class OrchestrationDispatcher {
             waiters.notifyChanged(item.instanceId());
         }
         return outcome.leases();
+    }
+
+    /**
+     * Stops the execution of a turn that was not committed, unless another turn already took it out of the
+     * cache (then that turn owns it: it is stale for the store's history, so that turn drops it).
+     */
+    private void discard(TurnProcessor.Turn turn) {
+        if (turn == null || turn.execution() == null) {
+            return;
+        }
+        if (turn.ended() || cache.remove(turn.execution())) {
+            turn.execution().abort();
+        }
     }
 
     /** Commits, leasing as many of the turn's work items as this process has idle activity slots for. */
