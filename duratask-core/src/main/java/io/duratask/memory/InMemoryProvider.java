@@ -401,6 +401,19 @@ public final class InMemoryProvider implements Provider {
 
     @Override
     public void createInstance(OrchestratorMessage startMessage) {
+        create(startMessage, null);
+    }
+
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+        }
+        return create(startMessage, lockTimeout);
+    }
+
+    /** Creates the instance; with a {@code lockTimeout}, also locks it for the caller. */
+    private Optional<OrchestrationItem> create(OrchestratorMessage startMessage, Duration lockTimeout) {
         if (!(startMessage.event() instanceof OrchestrationStarted s)) {
             throw new IllegalArgumentException("createInstance needs an OrchestrationStarted message");
         }
@@ -415,6 +428,14 @@ public final class InMemoryProvider implements Provider {
             inst.info = pendingInfo(inst.id, s, now);
             instances.put(inst.id, inst);
             addMessage(inst, startMessage, now);
+            if (lockTimeout == null) {
+                return Optional.empty();
+            }
+            Optional<OrchestrationItem> item = lockVisible(inst, now, lockTimeout);
+            if (item.isPresent()) {
+                ready.remove(inst.id);
+            }
+            return item;
         } finally {
             lock.unlock();
         }

@@ -27,7 +27,7 @@ public final class RuntimeHost {
                 activities::cancelInstance, turnSlots, eager);
         eager.wire(orchestrations, activities);
         this.client = new LocalClient(provider, registry, options.payloadCodec(),
-                () -> wakeups.orchestrations().signal(), waiters);
+                () -> wakeups.orchestrations().signal(), waiters, eager, options.lockTimeout());
     }
 
     public void start() {

@@ -113,6 +113,22 @@ public interface Provider extends AutoCloseable {
     void createInstance(OrchestratorMessage startMessage);
 
     /**
+     * Eager start (optional): {@link #createInstance} and, in the same atomic step, lock the new instance for
+     * the caller, returning it with its start message exactly as {@link #fetchOrchestrationItem} would (the
+     * lock expires after {@code lockTimeout} if its holder dies, and the start message becomes visible
+     * again). Durable like {@code createInstance}. This saves the runtime a fetch round trip for the first
+     * turn when it has an idle orchestration worker at hand.
+     *
+     * <p>The default creates the instance and returns empty; the runtime then falls back to fetching.
+     *
+     * @throws io.duratask.InstanceExistsException if an instance with that id exists; nothing is locked
+     */
+    default Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        createInstance(startMessage);
+        return Optional.empty();
+    }
+
+    /**
      * Enqueues a message for an existing instance.
      *
      * @throws io.duratask.InstanceNotFoundException if the instance does not exist

@@ -22,7 +22,8 @@ final class CountingProvider {
     CountingProvider(Provider delegate, boolean eager) {
         InvocationHandler handler = (self, method, args) -> {
             boolean optional = method.getName().equals("commitOrchestrationItemAndLease")
-                    || method.getName().equals("completeWorkItemAndLock");
+                    || method.getName().equals("completeWorkItemAndLock")
+                    || method.getName().equals("createInstanceAndLock");
             Object result;
             try {
                 result = !eager && optional ? InvocationHandler.invokeDefault(self, method, args)

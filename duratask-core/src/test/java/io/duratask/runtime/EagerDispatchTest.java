@@ -69,14 +69,14 @@ class EagerDispatchTest {
     }
 
     @Test
-    void aChainOnAnIdleRuntimeIsHandedStepToStepWithoutFetches() {
+    void aChainOnAnIdleRuntimeIsHandedStepToStepWithoutAnyFetch() {
         CountingProvider counting = new CountingProvider(new InMemoryProvider(), true);
 
         assertThat(runChain(counting, quiet().build())).isEqualTo(CHAIN);
 
         assertThat(counting.count("fetchWorkItem")).as("activities fetched: %s", counting).isZero();
-        assertThat(counting.count("fetchOrchestrationItem")).as("turns fetched (only the start): %s", counting)
-                .isEqualTo(1);
+        assertThat(counting.count("fetchOrchestrationItem")).as("turns fetched: %s", counting).isZero();
+        assertThat(counting.count("createInstanceAndLock")).isEqualTo(1);
         assertThat(counting.count("completeWorkItemAndLock")).isEqualTo(CHAIN);
         assertThat(counting.count("completeWorkItem")).isZero();
     }
@@ -90,6 +90,7 @@ class EagerDispatchTest {
         assertThat(counting.count("fetchWorkItem")).as("%s", counting).isEqualTo(CHAIN);
         assertThat(counting.count("fetchOrchestrationItem")).isEqualTo(CHAIN + 1);
         assertThat(counting.count("completeWorkItemAndLock")).isZero();
+        assertThat(counting.count("createInstanceAndLock")).isZero();
     }
 
     @Test

@@ -239,6 +239,23 @@ public final class SqliteProvider implements Provider {
         writer.execute("createInstance", DURABLE, db -> clients.createInstance(db, encoded));
     }
 
+    /** The creation, and in the same durable transaction the new instance's lock, taken as a fetch takes it. */
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        Objects.requireNonNull(startMessage, "startMessage");
+        if (!startMessage.isStart()) {
+            throw new IllegalArgumentException("createInstanceAndLock needs an OrchestrationStarted message, got "
+                    + startMessage.event().getClass().getSimpleName());
+        }
+        requirePositive(lockTimeout, "lockTimeout");
+        Codec.EncodedMessage encoded = codec.encode(startMessage);
+        String token = newLockToken();
+        return writer.execute("createInstanceAndLock", DURABLE, db -> {
+            clients.createInstance(db, encoded);
+            return orchestrations.lockIfReady(db, startMessage.instanceId(), lockTimeout, token);
+        }).map(this::toItem);
+    }
+
     @Override
     public void enqueue(OrchestratorMessage message) {
         Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(message, "message"));

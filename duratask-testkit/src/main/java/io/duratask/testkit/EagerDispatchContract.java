@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract of the optional eager-dispatch methods of the provider SPI,
- * {@link Provider#commitOrchestrationItemAndLease} and {@link Provider#completeWorkItemAndLock}, for a
- * provider that implements them: what is leased or locked, that it is atomic with the commit or completion,
+ * {@link Provider#commitOrchestrationItemAndLease}, {@link Provider#completeWorkItemAndLock} and
+ * {@link Provider#createInstanceAndLock}, for a provider that implements them: what is leased or locked, that
+ * it is atomic with the commit, completion or creation,
  * and that a lease or lock whose holder dies expires exactly like a fetched one. A provider module runs it
  * by subclassing and implementing {@link #createProvider(Clock)}.
  */
@@ -244,12 +245,60 @@ public abstract class EagerDispatchContract {
         assertThat(provider.fetchWorkItem(LOCK)).as("the work item is done").isEmpty();
     }
 
+    // ---- create and lock -------------------------------------------------------------------------------
+
+    @Test
+    void aCreationLocksTheNewInstanceForTheCaller() {
+        OrchestratorMessage start = startMessage("i1");
+        OrchestrationItem locked = provider.createInstanceAndLock(start, LOCK).orElseThrow();
+
+        assertThat(locked.instanceId()).isEqualTo("i1");
+        assertThat(locked.messages()).containsExactly(start);
+        assertThat(locked.historySize()).isZero();
+        assertThat(locked.maxDequeueCount()).isEqualTo(1);
+        assertThat(provider.getInstance("i1")).isPresent();
+        assertThat(provider.fetchOrchestrationItem(LOCK)).as("the caller holds the lock").isEmpty();
+
+        provider.commitOrchestrationItem(locked, schedule(locked, "A"));
+        assertThat(provider.readHistory("i1", 0)).hasSize(2);
+        assertThat(provider.fetchWorkItem(LOCK)).isPresent();
+    }
+
+    @Test
+    void aCreationLockWhoseHolderDiedExpiresAndTheStartIsFetchedAgain() {
+        OrchestrationItem locked = provider.createInstanceAndLock(startMessage("i1"), LOCK).orElseThrow();
+
+        clock.advance(LOCK.plusSeconds(1));
+        OrchestrationItem again = provider.fetchOrchestrationItem(LOCK).orElseThrow();
+
+        assertThat(again.messages()).isEqualTo(locked.messages());
+        assertThat(again.maxDequeueCount()).isEqualTo(2);
+        assertThatThrownBy(() -> provider.commitOrchestrationItem(locked, schedule(locked)))
+                .isInstanceOf(LockLostException.class);
+    }
+
+    @Test
+    void aCreationOfAnExistingInstanceFailsAndLocksNothing() {
+        OrchestrationItem first = startAndFetch("i1");
+        provider.commitOrchestrationItem(first, schedule(first));
+
+        assertThatThrownBy(() -> provider.createInstanceAndLock(startMessage("i1"), LOCK))
+                .isInstanceOf(io.duratask.InstanceExistsException.class);
+
+        provider.enqueue(event("i1", "go"));
+        assertThat(provider.fetchOrchestrationItem(LOCK)).as("the instance is not locked").isPresent();
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private OrchestrationItem startAndFetch(String id) {
-        provider.createInstance(OrchestratorMessage.of(id, OrchestratorMessage.ANY_EXECUTION,
-                new OrchestrationStarted(0, null, "Work", "1", "\"in\"", null, null)));
+        provider.createInstance(startMessage(id));
         return provider.fetchOrchestrationItem(LOCK).orElseThrow();
+    }
+
+    private static OrchestratorMessage startMessage(String id) {
+        return OrchestratorMessage.of(id, OrchestratorMessage.ANY_EXECUTION,
+                new OrchestrationStarted(0, null, "Work", "1", "\"in\"", null, null));
     }
 
     /** Appends the fetched messages to history and schedules one activity per name. */

@@ -100,6 +100,11 @@ public final class NonClosingProvider implements Provider {
     }
 
     @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        return delegate.createInstanceAndLock(startMessage, lockTimeout);
+    }
+
+    @Override
     public void enqueue(OrchestratorMessage message) {
         delegate.enqueue(message);
     }
