@@ -34,17 +34,15 @@ import java.util.concurrent.Future;
  * </ul>
  *
  * Usage: {@code ThroughputHarness --providers=memory,sqlite,fs,postgres --workloads=a,b,c --runs=5 --dir=target/bench-data}
- * ({@code --sqlite-sync=FULL|NORMAL}, {@code --fs-sync=true|false} choose how hard those providers sync).
- *
- * <p>{@code postgres} runs on an embedded PostgreSQL started once ({@link BenchPostgres}; fsync and
- * synchronous commit on), or on the server named by the environment variable {@code DURATASK_PG_URL}; each
- * run gets a fresh schema.
+ * ({@code --sqlite-sync=FULL|NORMAL}, {@code --fs-sync=true|false} choose how hard those providers sync;
+ * {@code --eager=true|false} sets {@code RuntimeOptions.eagerDispatch}).
  */
 public final class ThroughputHarness {
     private static final Duration WAIT = Duration.ofMinutes(5);
 
     private static SqliteOptions.Synchronous sqliteSync = SqliteOptions.Synchronous.FULL;
     private static boolean fsSync = true;
+    private static boolean eager = true;
 
     record Result(double activitiesPerSecond, double p50Millis, double p99Millis) {}
 
@@ -63,11 +61,13 @@ public final class ThroughputHarness {
         Path dir = Path.of(opts.getOrDefault("dir", "target/bench-data"));
         sqliteSync = SqliteOptions.Synchronous.valueOf(opts.getOrDefault("sqlite-sync", "FULL").toUpperCase());
         fsSync = Boolean.parseBoolean(opts.getOrDefault("fs-sync", "true"));
+        eager = Boolean.parseBoolean(opts.getOrDefault("eager", "true"));
         Files.createDirectories(dir);
 
         System.out.printf("Duratask throughput harness: %d runs per cell (after one warm-up), %d cores, java %s,"
-                + " sqlite synchronous=%s, fs syncCommits=%s%n", runs, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), sqliteSync, fsSync);
+                + " sqlite synchronous=%s, fs syncCommits=%s, eager dispatch %s%n", runs,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), sqliteSync, fsSync,
+                eager ? "on" : "off");
         List<String> table = new ArrayList<>();
         table.add("| provider | workload | activities/s (median) | p50 ms | p99 ms | runs (activities/s) |");
         table.add("|---|---|---|---|---|---|");
@@ -125,7 +125,7 @@ public final class ThroughputHarness {
 
     static Result runOnce(String provider, String workload, Path dir, int instances, int fanOut, int chains)
             throws Exception {
-        RuntimeOptions options = RuntimeOptions.builder().build();
+        RuntimeOptions options = RuntimeOptions.builder().eagerDispatch(eager).build();
         try (DurableRuntime runtime = DurableRuntime.start(open(provider, dir), Workloads.registry(), options)) {
             DurableClient client = runtime.client();
             return switch (workload) {

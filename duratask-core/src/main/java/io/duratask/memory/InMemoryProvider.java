@@ -6,6 +6,7 @@ import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
 import io.duratask.history.HistoryEvent.OrchestrationStarted;
 import io.duratask.spi.ActivityWorkItem;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
@@ -51,11 +52,11 @@ public final class InMemoryProvider implements Provider {
             .thenComparingLong(m -> m.seq));
     private final ArrayDeque<WorkEntry> workQueue = new ArrayDeque<>();
     private final PriorityQueue<WorkEntry> delayedWork = new PriorityQueue<>(Comparator.comparing((WorkEntry w) -> w.visibleAt));
+    /** Instance locks by expiry, so that an expired lock's messages are fetched again; stale entries are skipped. */
+    private final PriorityQueue<LockExpiry> lockExpiries = new PriorityQueue<>(Comparator.comparing(LockExpiry::at));
+
+    private record LockExpiry(Instant at, String instanceId, String token) {}
     private final Map<Long, WorkEntry> leasedWork = new HashMap<>();
-    /** Instances fetched and not yet committed or abandoned, so that an expired lock can be taken over. */
-    private final Set<Instance> lockedInstances = new HashSet<>();
-    /** No lock in {@link #lockedInstances} expires before this (it may be earlier than the first expiry); null if none. */
-    private Instant nextLockExpiry;
     private long seq;
     private boolean closed;
 
@@ -135,35 +136,17 @@ public final class InMemoryProvider implements Provider {
             checkOpen();
             Instant now = clock.instant();
             promoteDueMessages(now);
-            reclaimExpiredLocks(now);
             Iterator<String> it = ready.iterator();
             while (it.hasNext()) {
                 Instance inst = instances.get(it.next());
                 if (inst.unavailable(now)) {
                     continue;
                 }
-                List<OrchestratorMessage> visible = new ArrayList<>();
-                List<Message> taken = new ArrayList<>();
-                int maxDequeue = 0;
-                for (Message m : inst.messages) {
-                    if (!m.visibleAt.isAfter(now)) {
-                        m.dequeueCount++;
-                        maxDequeue = Math.max(maxDequeue, m.dequeueCount);
-                        visible.add(m.message);
-                        taken.add(m);
-                    }
-                }
                 it.remove();
-                if (visible.isEmpty()) {
-                    continue;
+                Optional<OrchestrationItem> item = lockVisible(inst, now, lockTimeout);
+                if (item.isPresent()) {
+                    return item;
                 }
-                inst.lockToken = UUID.randomUUID().toString();
-                inst.lockedUntil = now.plus(lockTimeout);
-                lockedInstances.add(inst);
-                noteLockExpiry(inst.lockedUntil);
-                long execution = inst.info == null ? 1 : inst.info.executionId();
-                return Optional.of(new OrchestrationItem(inst.id, inst.info, execution, inst.history(execution).size(),
-                        visible, maxDequeue, inst.lockToken, taken));
             }
             return Optional.empty();
         } finally {
@@ -171,17 +154,57 @@ public final class InMemoryProvider implements Provider {
         }
     }
 
+    /** Locks {@code inst} (not locked) with its visible messages; empty if it has none. The lock is held. */
+    private Optional<OrchestrationItem> lockVisible(Instance inst, Instant now, Duration lockTimeout) {
+        List<OrchestratorMessage> visible = new ArrayList<>();
+        List<Message> taken = new ArrayList<>();
+        int maxDequeue = 0;
+        for (Message m : inst.messages) {
+            if (!m.visibleAt.isAfter(now)) {
+                m.dequeueCount++;
+                maxDequeue = Math.max(maxDequeue, m.dequeueCount);
+                visible.add(m.message);
+                taken.add(m);
+            }
+        }
+        if (visible.isEmpty()) {
+            return Optional.empty();
+        }
+        inst.lockToken = UUID.randomUUID().toString();
+        inst.lockedUntil = now.plus(lockTimeout);
+        lockExpiries.add(new LockExpiry(inst.lockedUntil, inst.id, inst.lockToken));
+        long execution = inst.info == null ? 1 : inst.info.executionId();
+        return Optional.of(new OrchestrationItem(inst.id, inst.info, execution, inst.history(execution).size(),
+                visible, maxDequeue, inst.lockToken, taken));
+    }
+
+    @Override
+    public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+        commitOrchestrationItemAndLease(item, commit, 0, Duration.ofSeconds(1));
+    }
+
+    /** Leases the first {@code maxLeases} work items to the caller in the commit; reports visible messages left. */
     @Override
     @SuppressWarnings("unchecked")
-    public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
+                                                         Duration lockTimeout) {
+        if (maxLeases > 0 && (lockTimeout.isNegative() || lockTimeout.isZero())) {
+            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+        }
         lock.lock();
         try {
             checkOpen();
             Instant now = clock.instant();
             Instance inst = lockedInstance(item, now);
             inst.history(commit.executionId()).addAll(commit.newEvents());
+            List<WorkItemLease> leases = new ArrayList<>(Math.min(maxLeases, commit.workItems().size()));
             for (ActivityWorkItem w : commit.workItems()) {
-                workQueue.add(new WorkEntry(++seq, w, now));
+                WorkEntry entry = new WorkEntry(++seq, w, now);
+                if (leases.size() < maxLeases) {
+                    leases.add(lease(entry, now, lockTimeout));
+                } else {
+                    workQueue.add(entry);
+                }
             }
             inst.messages.removeAll((List<Message>) item.receipt());
             InstanceUpdate u = commit.update();
@@ -194,7 +217,7 @@ public final class InMemoryProvider implements Provider {
             for (OrchestratorMessage m : commit.messages()) {
                 addMessage(instanceFor(m, now), m, now);
             }
-            markReadyIfVisible(inst, now);
+            return new CommitOutcome(leases, markReadyIfVisible(inst, now));
         } finally {
             lock.unlock();
         }
@@ -236,7 +259,7 @@ public final class InMemoryProvider implements Provider {
                 return false;
             }
             inst.lockedUntil = now.plus(lockTimeout);
-            noteLockExpiry(inst.lockedUntil); // a renewal may shorten a lock
+            lockExpiries.add(new LockExpiry(inst.lockedUntil, inst.id, inst.lockToken));
             return true;
         } finally {
             lock.unlock();
@@ -277,14 +300,19 @@ public final class InMemoryProvider implements Provider {
             if (w == null) {
                 return Optional.empty();
             }
-            w.dequeueCount++;
-            w.lockToken = UUID.randomUUID().toString();
-            w.lockedUntil = now.plus(lockTimeout);
-            leasedWork.put(w.id, w);
-            return Optional.of(new WorkItemLease(w.item, w.lockToken, w.dequeueCount, w.id));
+            return Optional.of(lease(w, now, lockTimeout));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Leases {@code w} (taken off the queues) to the caller. The lock is held. */
+    private WorkItemLease lease(WorkEntry w, Instant now, Duration lockTimeout) {
+        w.dequeueCount++;
+        w.lockToken = UUID.randomUUID().toString();
+        w.lockedUntil = now.plus(lockTimeout);
+        leasedWork.put(w.id, w);
+        return new WorkItemLease(w.item, w.lockToken, w.dequeueCount, w.id);
     }
 
     private void reclaimExpiredLeases(Instant now) {
@@ -304,6 +332,20 @@ public final class InMemoryProvider implements Provider {
 
     @Override
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
+        complete(lease, completion, null);
+    }
+
+    @Override
+    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
+                                                               Duration lockTimeout) {
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+        }
+        return complete(lease, completion, lockTimeout);
+    }
+
+    /** Completes; with a {@code lockTimeout}, also locks the completion's instance if nobody holds it. */
+    private Optional<OrchestrationItem> complete(WorkItemLease lease, OrchestratorMessage completion, Duration lockTimeout) {
         lock.lock();
         try {
             checkOpen();
@@ -314,9 +356,18 @@ public final class InMemoryProvider implements Provider {
             }
             leasedWork.remove(w.id);
             Instance inst = instances.get(completion.instanceId());
-            if (inst != null) {
-                addMessage(inst, completion, now);
+            if (inst == null) {
+                return Optional.empty();
             }
+            addMessage(inst, completion, now);
+            if (lockTimeout == null || inst.unavailable(now)) {
+                return Optional.empty();
+            }
+            Optional<OrchestrationItem> item = lockVisible(inst, now, lockTimeout);
+            if (item.isPresent()) {
+                ready.remove(inst.id);
+            }
+            return item;
         } finally {
             lock.unlock();
         }
@@ -360,6 +411,19 @@ public final class InMemoryProvider implements Provider {
 
     @Override
     public void createInstance(OrchestratorMessage startMessage) {
+        create(startMessage, null);
+    }
+
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+        }
+        return create(startMessage, lockTimeout);
+    }
+
+    /** Creates the instance; with a {@code lockTimeout}, also locks it for the caller. */
+    private Optional<OrchestrationItem> create(OrchestratorMessage startMessage, Duration lockTimeout) {
         if (!(startMessage.event() instanceof OrchestrationStarted s)) {
             throw new IllegalArgumentException("createInstance needs an OrchestrationStarted message");
         }
@@ -374,6 +438,14 @@ public final class InMemoryProvider implements Provider {
             inst.info = pendingInfo(inst.id, s, now);
             instances.put(inst.id, inst);
             addMessage(inst, startMessage, now);
+            if (lockTimeout == null) {
+                return Optional.empty();
+            }
+            Optional<OrchestrationItem> item = lockVisible(inst, now, lockTimeout);
+            if (item.isPresent()) {
+                ready.remove(inst.id);
+            }
+            return item;
         } finally {
             lock.unlock();
         }
@@ -480,7 +552,6 @@ public final class InMemoryProvider implements Provider {
             }
             instances.remove(inst.id);
             ready.remove(inst.id);
-            lockedInstances.remove(inst);
             delayed.removeIf(m -> m.message.instanceId().equals(inst.id));
             workQueue.removeIf(w -> w.item.instanceId().equals(inst.id));
             delayedWork.removeIf(w -> w.item.instanceId().equals(inst.id));
@@ -666,35 +737,19 @@ public final class InMemoryProvider implements Provider {
     private void unlock(Instance inst) {
         inst.lockToken = null;
         inst.lockedUntil = null;
-        lockedInstances.remove(inst);
+        dropReleasedLockExpiries();
     }
 
-    private void noteLockExpiry(Instant lockedUntil) {
-        if (nextLockExpiry == null || lockedUntil.isBefore(nextLockExpiry)) {
-            nextLockExpiry = lockedUntil;
-        }
-    }
-
-    /**
-     * Makes instances whose lock expired fetchable again (their messages are still there; the old lock
-     * holder's commit will be rejected). Scans the locked instances only once the earliest expiry is due.
-     */
-    private void reclaimExpiredLocks(Instant now) {
-        if (nextLockExpiry == null || nextLockExpiry.isAfter(now)) {
-            return;
-        }
-        Instant next = null;
-        Iterator<Instance> it = lockedInstances.iterator();
-        while (it.hasNext()) {
-            Instance inst = it.next();
-            if (!inst.lockedUntil.isAfter(now)) {
-                it.remove();
-                markReadyIfVisible(inst, now);
-            } else if (next == null || inst.lockedUntil.isBefore(next)) {
-                next = inst.lockedUntil;
+    /** Drops the oldest lock expiries of locks released since, so the queue stays about as long as the locks held. */
+    private void dropReleasedLockExpiries() {
+        while (!lockExpiries.isEmpty()) {
+            LockExpiry e = lockExpiries.peek();
+            Instance inst = instances.get(e.instanceId());
+            if (inst != null && e.token().equals(inst.lockToken)) {
+                return;
             }
+            lockExpiries.poll();
         }
-        nextLockExpiry = next;
     }
 
     private void promoteDueMessages(Instant now) {
@@ -702,14 +757,24 @@ public final class InMemoryProvider implements Provider {
             Message m = delayed.poll();
             ready.add(m.message.instanceId());
         }
+        // a lock that expired without a commit or abandon (its holder died): its messages are fetchable again
+        while (!lockExpiries.isEmpty() && !lockExpiries.peek().at().isAfter(now)) {
+            LockExpiry e = lockExpiries.poll();
+            Instance inst = instances.get(e.instanceId());
+            if (inst != null && e.token().equals(inst.lockToken) && !inst.locked(now)) {
+                ready.add(inst.id);
+            }
+        }
     }
 
-    private void markReadyIfVisible(Instance inst, Instant now) {
+    /** Lists {@code inst} as ready if it has a visible message; true if it has. */
+    private boolean markReadyIfVisible(Instance inst, Instant now) {
         for (Message m : inst.messages) {
             if (!m.visibleAt.isAfter(now)) {
                 ready.add(inst.id);
-                return;
+                return true;
             }
         }
+        return false;
     }
 }

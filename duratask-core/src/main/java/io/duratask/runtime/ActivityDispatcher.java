@@ -12,6 +12,7 @@ import io.duratask.history.HistoryEvent.ActivityCompleted;
 import io.duratask.history.HistoryEvent.ActivityFailed;
 import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.LockLostException;
+import io.duratask.spi.OrchestrationItem;
 import io.duratask.spi.OrchestratorMessage;
 import io.duratask.spi.Provider;
 import io.duratask.spi.WorkItemLease;
@@ -31,20 +32,32 @@ final class ActivityDispatcher {
     private final Wakeups wakeups;
     private final LockRenewer renewer;
     private final WorkerLoop<WorkItemLease> loop;
+    private final EagerDispatch eager;
     private volatile boolean stopping;
     /** Activities running now, by instance, so a cancellation can reach them. */
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<Ctx>> running =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    ActivityDispatcher(Provider provider, Registry registry, RuntimeOptions options, Wakeups wakeups) {
+    ActivityDispatcher(Provider provider, Registry registry, RuntimeOptions options, Wakeups wakeups, Slots slots,
+                       EagerDispatch eager) {
         this.provider = provider;
         this.registry = registry;
         this.options = options;
         this.wakeups = wakeups;
+        this.eager = eager;
         this.renewer = new LockRenewer(options.lockTimeout());
         this.loop = new WorkerLoop<>("duratask-activity", options.activityConcurrency(),
-                () -> provider.fetchWorkItem(options.lockTimeout()), this::run, wakeups.activities(),
-                options.idlePollInterval());
+                () -> provider.fetchWorkItem(options.lockTimeout()), lease -> {
+                    OrchestrationItem next = run(lease);
+                    if (next != null) {
+                        eager.start(next);
+                    }
+                }, wakeups.activities(), slots, options.idlePollInterval());
+    }
+
+    /** Runs eager work on a thread that {@link #stop} waits for; false if stopping. */
+    boolean spawn(Runnable work) {
+        return loop.spawn("duratask-eager", work);
     }
 
     void start() {
@@ -66,7 +79,11 @@ final class ActivityDispatcher {
         }
     }
 
-    private void run(WorkItemLease lease) {
+    /**
+     * Runs one leased activity and completes it. Returns the instance the completion locked for this process
+     * (eager dispatch), holding a turn slot, for the caller to run the turn; null if none.
+     */
+    OrchestrationItem run(WorkItemLease lease) {
         ActivityWorkItem item = lease.item();
         MDC.put("instanceId", item.instanceId());
         MDC.put("activity", item.name());
@@ -76,17 +93,38 @@ final class ActivityDispatcher {
             if (stopping && Thread.interrupted()) {
                 // cut short by shutdown: not a failure of the activity; it runs again after restart
                 provider.abandonWorkItem(lease, Duration.ZERO);
-                return;
+                return null;
             }
-            provider.completeWorkItem(lease, OrchestratorMessage.of(item.instanceId(), item.executionId(), outcome));
-            wakeups.orchestrations().signal();
+            return complete(lease, OrchestratorMessage.of(item.instanceId(), item.executionId(), outcome));
         } catch (LockLostException e) {
             log.warn("activity {} of {}: {}; another worker will run it", item.name(), item.instanceId(), e.getMessage());
+            return null;
         } finally {
             renewer.release(lease);
             MDC.remove("instanceId");
             MDC.remove("activity");
         }
+    }
+
+    /** Completes; with a free turn slot, also asks for the instance's lock so that this process runs the turn. */
+    private OrchestrationItem complete(WorkItemLease lease, OrchestratorMessage completion) {
+        if (eager.reserveTurn()) {
+            Optional<OrchestrationItem> locked;
+            try {
+                locked = provider.completeWorkItemAndLock(lease, completion, options.lockTimeout());
+            } catch (RuntimeException | Error e) {
+                eager.releaseTurn();
+                throw e;
+            }
+            if (locked.isPresent()) {
+                return locked.get();
+            }
+            eager.releaseTurn();
+        } else {
+            provider.completeWorkItem(lease, completion);
+        }
+        wakeups.orchestrations().signal();
+        return null;
     }
 
     private HistoryEvent execute(WorkItemLease lease) {

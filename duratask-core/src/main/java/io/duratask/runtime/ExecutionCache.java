@@ -64,6 +64,16 @@ final class ExecutionCache {
         }
     }
 
+    /**
+     * Removes {@code execution} if it is still the cached entry of its instance; true if it was (the caller
+     * owns it again), false if a turn took it or it was evicted or replaced (then its taker owns it).
+     */
+    boolean remove(Execution execution) {
+        synchronized (this) {
+            return entries.remove(execution.instanceId(), execution);
+        }
+    }
+
     void clear() {
         Execution[] all;
         synchronized (this) {

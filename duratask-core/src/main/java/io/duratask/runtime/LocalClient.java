@@ -44,18 +44,24 @@ public final class LocalClient implements DurableClient {
     private final PayloadCodec codec;
     private final Runnable onEnqueue;
     private final CompletionWaiters waiters;
+    /** Hands a start's first turn straight to this process's runtime; null for a standalone client. */
+    private final EagerDispatch eager;
+    private final Duration lockTimeout;
 
-    LocalClient(Provider provider, Registry registry, PayloadCodec codec, Runnable onEnqueue, CompletionWaiters waiters) {
+    LocalClient(Provider provider, Registry registry, PayloadCodec codec, Runnable onEnqueue, CompletionWaiters waiters,
+                EagerDispatch eager, Duration lockTimeout) {
         this.provider = provider;
         this.registry = registry;
         this.codec = codec;
         this.onEnqueue = onEnqueue;
         this.waiters = waiters;
+        this.eager = eager;
+        this.lockTimeout = lockTimeout;
     }
 
     /** A client with no runtime in this process: no registry checks, waits poll the store. */
     public static DurableClient standalone(Provider provider, PayloadCodec codec) {
-        return new LocalClient(provider, null, codec, () -> { }, new CompletionWaiters());
+        return new LocalClient(provider, null, codec, () -> { }, new CompletionWaiters(), null, null);
     }
 
     @Override
@@ -79,8 +85,25 @@ public final class LocalClient implements DurableClient {
                     .version();
         }
         String json = codec.encode(input);
-        provider.createInstance(OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION,
-                new OrchestrationStarted(0, null, name, resolvedVersion, json, null, null)));
+        OrchestratorMessage startMessage = OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION,
+                new OrchestrationStarted(0, null, name, resolvedVersion, json, null, null));
+        if (eager != null && eager.reserveTurn()) {
+            // eager start: the creation also locks the instance for this runtime, which runs the first turn
+            Optional<io.duratask.spi.OrchestrationItem> locked;
+            try {
+                locked = provider.createInstanceAndLock(startMessage, lockTimeout);
+            } catch (RuntimeException | Error e) {
+                eager.releaseTurn();
+                throw e;
+            }
+            if (locked.isPresent()) {
+                eager.start(locked.get());
+                return instanceId;
+            }
+            eager.releaseTurn();
+        } else {
+            provider.createInstance(startMessage);
+        }
         onEnqueue.run();
         return instanceId;
     }

@@ -3,12 +3,16 @@ package io.duratask.runtime;
 import io.duratask.Registry;
 import io.duratask.RuntimeOptions;
 import io.duratask.history.HistoryEvent;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.LockLostException;
 import io.duratask.spi.OrchestrationItem;
 import io.duratask.spi.OrchestratorMessage;
 import io.duratask.spi.Provider;
+import io.duratask.spi.TurnCommit;
+import io.duratask.spi.WorkItemLease;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,19 +29,22 @@ final class OrchestrationDispatcher {
     private final Wakeups wakeups;
     private final CompletionWaiters waiters;
     private final java.util.function.Consumer<String> onCancel;
+    private final EagerDispatch eager;
 
     OrchestrationDispatcher(Provider provider, Registry registry, RuntimeOptions options, Wakeups wakeups,
-                            CompletionWaiters waiters, java.util.function.Consumer<String> onCancel) {
+                            CompletionWaiters waiters, java.util.function.Consumer<String> onCancel, Slots slots,
+                            EagerDispatch eager) {
         this.onCancel = onCancel;
         this.provider = provider;
         this.options = options;
+        this.eager = eager;
         this.cache = new ExecutionCache(options.cacheSize());
         this.processor = new TurnProcessor(provider, registry, options, cache);
         this.wakeups = wakeups;
         this.waiters = waiters;
         this.loop = new WorkerLoop<>("duratask-orchestrator", options.orchestrationConcurrency(),
-                () -> provider.fetchOrchestrationItem(options.lockTimeout()), this::runTurn, wakeups.orchestrations(),
-                options.idlePollInterval());
+                () -> provider.fetchOrchestrationItem(options.lockTimeout()),
+                item -> eager.start(runTurn(item, true)), wakeups.orchestrations(), slots, options.idlePollInterval());
     }
 
     void start() {
@@ -54,58 +61,92 @@ final class OrchestrationDispatcher {
         return cache;
     }
 
-    private void runTurn(OrchestrationItem item) {
+    /**
+     * Runs one turn on a locked instance and commits it. Returns the work items the commit leased to this
+     * process (eager dispatch), each holding an activity slot, for the caller to run.
+     *
+     * @param fetched whether a worker fetched the item (it fetches again afterwards) or it was handed over by
+     *     an activity completion (then a message that arrived during the turn needs a wake-up)
+     */
+    List<WorkItemLease> runTurn(OrchestrationItem item, boolean fetched) {
         MDC.put("instanceId", item.instanceId());
         MDC.put("executionId", Long.toString(item.executionId()));
         TurnProcessor.Turn turn = null;
+        CommitOutcome outcome;
         try {
             turn = processor.process(item);
-            provider.commitOrchestrationItem(item, turn.commit());
+            // Cached before the commit: the moment the commit releases the lock, the next turn of this instance
+            // may start on another thread, and it must find the execution (or else replay the whole history).
+            // Nobody can take it before then: a turn needs the lock and the matching history size.
+            if (turn.execution() != null && !turn.ended()) {
+                cache.put(turn.execution());
+            }
+            outcome = commit(item, turn.commit());
         } catch (LockLostException e) {
             log.warn("instance {}: {}; the turn will be redone by the lock's new owner", item.instanceId(), e.getMessage());
-            if (turn != null && turn.execution() != null) {
-                turn.execution().abort();
-            }
-            return;
+            discard(turn);
+            return List.of();
         } catch (RuntimeException | Error e) {
-            if (turn != null && turn.execution() != null) {
-                turn.execution().abort();
-            }
+            discard(turn);
             log.error("instance {}: turn failed, abandoning it for a retry", item.instanceId(), e);
             try {
                 provider.abandonOrchestrationItem(item, Duration.ofMillis(Math.min(5000, 50L * item.maxDequeueCount())));
             } catch (RuntimeException abandonFailure) {
                 log.warn("instance {}: abandon failed: {}", item.instanceId(), abandonFailure.toString());
             }
-            return;
+            return List.of();
         } finally {
             MDC.remove("instanceId");
             MDC.remove("executionId");
         }
-        if (turn.execution() != null) {
-            if (turn.ended()) {
-                turn.execution().abort();
-            } else {
-                cache.put(turn.execution());
-            }
+        if (turn.execution() != null && turn.ended()) {
+            turn.execution().abort();
         }
         if (turn.cancelRequested()) {
             onCancel.accept(item.instanceId());
         }
-        if (!turn.commit().workItems().isEmpty()) {
-            wakeups.activities().signal();
-        }
+        wakeups.activities().signal(turn.commit().workItems().size() - outcome.leases().size());
         Instant now = options.clock().instant();
+        int ready = !fetched && outcome.instanceHasMessages() ? 1 : 0;
         for (OrchestratorMessage m : turn.commit().messages()) {
             if (m.visibleAt() != null && m.visibleAt().isAfter(now)) {
                 wakeups.at(m.visibleAt());
             } else {
-                wakeups.orchestrations().signal();
+                ready++;
             }
         }
+        wakeups.orchestrations().signal(ready);
         if (turn.commit().update().status().isTerminal()
                 || turn.commit().newEvents().stream().anyMatch(e -> e instanceof HistoryEvent.ContinuedAsNew)) {
             waiters.notifyChanged(item.instanceId());
         }
+        return outcome.leases();
+    }
+
+    /**
+     * Stops the execution of a turn that was not committed, unless another turn already took it out of the
+     * cache (then that turn owns it: it is stale for the store's history, so that turn drops it).
+     */
+    private void discard(TurnProcessor.Turn turn) {
+        if (turn == null || turn.execution() == null) {
+            return;
+        }
+        if (turn.ended() || cache.remove(turn.execution())) {
+            turn.execution().abort();
+        }
+    }
+
+    /** Commits, leasing as many of the turn's work items as this process has idle activity slots for. */
+    private CommitOutcome commit(OrchestrationItem item, TurnCommit commit) {
+        int slots = eager.reserveActivities(commit.workItems().size());
+        CommitOutcome outcome;
+        try {
+            outcome = provider.commitOrchestrationItemAndLease(item, commit, slots, options.lockTimeout());
+        } catch (RuntimeException | Error e) {
+            eager.releaseActivities(slots);
+            throw e;
+        }
+        eager.releaseActivities(slots - outcome.leases().size());
+        return outcome;
     }
 }

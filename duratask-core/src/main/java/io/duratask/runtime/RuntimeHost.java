@@ -15,16 +15,21 @@ public final class RuntimeHost {
     private final ActivityDispatcher activities;
     private final LocalClient client;
     private final WorkListener remoteWork;
+    private final EagerDispatch eager;
 
     public RuntimeHost(Provider provider, Registry registry, RuntimeOptions options) {
         this.provider = provider;
         this.wakeups = new Wakeups(options.orchestrationConcurrency(), options.activityConcurrency(), options.clock());
         CompletionWaiters waiters = new CompletionWaiters();
-        this.activities = new ActivityDispatcher(provider, registry, options, wakeups);
+        Slots turnSlots = new Slots(options.orchestrationConcurrency());
+        Slots activitySlots = new Slots(options.activityConcurrency());
+        this.eager = new EagerDispatch(provider, options.eagerDispatch(), turnSlots, activitySlots);
+        this.activities = new ActivityDispatcher(provider, registry, options, wakeups, activitySlots, eager);
         this.orchestrations = new OrchestrationDispatcher(provider, registry, options, wakeups, waiters,
-                activities::cancelInstance);
+                activities::cancelInstance, turnSlots, eager);
+        eager.wire(orchestrations, activities);
         this.client = new LocalClient(provider, registry, options.payloadCodec(),
-                () -> wakeups.orchestrations().signal(), waiters);
+                () -> wakeups.orchestrations().signal(), waiters, eager, options.lockTimeout());
         this.remoteWork = new RemoteWork(wakeups, options.orchestrationConcurrency(), options.activityConcurrency());
     }
 
@@ -48,10 +53,14 @@ public final class RuntimeHost {
         return new long[] {c.hits(), c.misses()};
     }
 
-    /** Stops both dispatchers, waiting up to {@code timeout} for work in progress. */
+    /**
+     * Stops both dispatchers, waiting up to {@code timeout} for work in progress (eager work runs on the
+     * activity dispatcher's threads, so it is stopped with it).
+     */
     public boolean stop(Duration timeout) {
         provider.removeWorkListener(remoteWork);
         long start = System.nanoTime();
+        eager.close();
         boolean a = activities.stop(timeout);
         Duration left = timeout.minusNanos(System.nanoTime() - start);
         boolean o = orchestrations.stop(left.isNegative() ? Duration.ZERO : left);

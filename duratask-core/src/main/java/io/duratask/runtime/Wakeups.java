@@ -36,7 +36,7 @@ final class Wakeups {
     /** Wakes an orchestration worker when a timer message becomes visible. */
     void at(Instant visibleAt) {
         long delay = Math.max(0, Duration.between(clock.instant(), visibleAt).toMillis() + 1);
-        timers.schedule(orchestrations::signal, delay, TimeUnit.MILLISECONDS);
+        timers.schedule(() -> orchestrations.signal(), delay, TimeUnit.MILLISECONDS);
     }
 
     void stop() {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs batches on the writer connection: one {@code BEGIN IMMEDIATE ... COMMIT} per batch, one
- * {@code SAVEPOINT} per operation, the synchronous level chosen per batch, and the periodic checkpoint.
+ * {@code SAVEPOINT} per operation (none when the batch has one operation: a failure then rolls back the
+ * transaction), the synchronous level chosen per batch, and the periodic checkpoint.
  * Only the current leader of the {@link GroupCommitWriter} calls it, so it needs no locking of its own;
  * leadership passes through a lock, which makes one leader's writes visible to the next.
  *
@@ -82,8 +83,19 @@ final class BatchRunner {
             return;
         }
         try {
-            for (Pending<?> p : batch) {
-                runInSavepoint(p);
+            if (batch.size() == 1) {
+                // alone in its transaction: no savepoint needed, a failure rolls back the transaction
+                Pending<?> p = batch.get(0);
+                runAlone(p);
+                if (p.failed()) {
+                    rollbackQuietly();
+                    p.publish();
+                    return;
+                }
+            } else {
+                for (Pending<?> p : batch) {
+                    runInSavepoint(p);
+                }
             }
             FaultHook.beforeCommit(batch);
             db.exec("COMMIT");
@@ -103,6 +115,17 @@ final class BatchRunner {
             p.publish();
         }
         checkpointIfDue();
+    }
+
+    /** Runs an operation that has the transaction to itself; its failure is recorded, not thrown. */
+    private void runAlone(Pending<?> p) {
+        try {
+            p.run(db);
+        } catch (SQLException e) {
+            p.fail(SqlErrors.translate(p.name, file, e));
+        } catch (RuntimeException e) {
+            p.fail(e);
+        }
     }
 
     private void runInSavepoint(Pending<?> p) throws TransactionLost {

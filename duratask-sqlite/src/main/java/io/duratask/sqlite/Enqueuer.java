@@ -35,19 +35,31 @@ final class Enqueuer {
     /**
      * Inserts a message sent by a turn or an activity completion. Its instance must exist: a message to an
      * unknown instance could never be fetched (locks live on instance rows), so it is dropped with a warning.
+     * Returns whether it was inserted.
      */
-    void insertIfInstanceExists(Db db, EncodedMessage m, Supplier<String> sender) throws SQLException {
+    boolean insertIfInstanceExists(Db db, EncodedMessage m, Supplier<String> sender) throws SQLException {
         int inserted = db.update(Sql.INSERT_MESSAGE_IF_INSTANCE_EXISTS, m.instanceId(), m.executionId(),
                 visibleAt(db, m), requested(m), m.eventJson());
         if (inserted == 0) {
             log.warn("dropped a {} message from {} to instance '{}', which does not exist", m.kind(), sender.get(),
                     m.instanceId());
         }
+        return inserted == 1;
     }
 
     void insertWorkItem(Db db, ActivityWorkItem item) throws SQLException {
         db.update(Sql.INSERT_WORK_ITEM, item.instanceId(), item.executionId(), item.scheduledId(), item.name(),
                 item.input(), db.now());
+    }
+
+    /**
+     * Inserts a work item leased to the caller until {@code lockedUntil} (hidden until then, dequeue count 1),
+     * and returns its row id.
+     */
+    long insertLeasedWorkItem(Db db, ActivityWorkItem item, String lockToken, long lockedUntil) throws SQLException {
+        db.update(Sql.INSERT_LEASED_WORK_ITEM, item.instanceId(), item.executionId(), item.scheduledId(), item.name(),
+                item.input(), lockedUntil, lockToken, lockedUntil);
+        return db.queryLong(Sql.LAST_ROW_ID, 0);
     }
 
     private static long visibleAt(Db db, EncodedMessage m) {

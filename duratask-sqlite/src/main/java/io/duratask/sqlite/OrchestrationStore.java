@@ -8,6 +8,7 @@ import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.InstanceUpdate;
 import io.duratask.spi.LockLostException;
 import io.duratask.spi.OrchestrationItem;
+import io.duratask.spi.WorkItemLease;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,6 +49,30 @@ final class OrchestrationStore {
             instance = InstanceRow.read(rs);
             historySize = rs.getLong(13);
         }
+        return Optional.of(lock(db, instance, historySize, now, lockTimeout, lockToken));
+    }
+
+    /**
+     * Locks {@code instanceId} if nobody holds its lock and it has a visible message, as {@link #fetch} would
+     * (the eager lock after an activity completion).
+     */
+    Optional<Fetched> lockIfReady(Db db, String instanceId, Duration lockTimeout, String lockToken) throws SQLException {
+        long now = db.now();
+        InstanceRow instance;
+        long historySize;
+        PreparedStatement ready = db.bind(Sql.READY_INSTANCE, instanceId, now);
+        try (ResultSet rs = ready.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            instance = InstanceRow.read(rs);
+            historySize = rs.getLong(13);
+        }
+        return Optional.of(lock(db, instance, historySize, now, lockTimeout, lockToken));
+    }
+
+    private static Fetched lock(Db db, InstanceRow instance, long historySize, long now, Duration lockTimeout,
+                                String lockToken) throws SQLException {
         long lockedUntil = now + lockTimeout.toMillis();
         db.update(Sql.LOCK_INSTANCE, lockToken, lockedUntil, instance.id());
 
@@ -59,10 +84,21 @@ final class OrchestrationStore {
             }
         }
         db.update(Sql.MARK_MESSAGES_FETCHED, lockedUntil, instance.id(), now);
-        return Optional.of(new Fetched(instance, historySize, messages, lockToken));
+        return new Fetched(instance, historySize, messages, lockToken);
     }
 
-    Void commit(Db db, OrchestrationItem item, Receipt receipt, EncodedCommit commit) throws SQLException {
+    /**
+     * What a commit did besides storing the turn: the work items it leased to the caller, and whether the
+     * instance has visible messages left.
+     */
+    record Committed(List<WorkItemLease> leases, boolean hasMessages) {}
+
+    /**
+     * Stores a turn. The first {@code leaseTokens.size()} work items are leased to the caller until
+     * {@code now + lockTimeout} under those tokens (eager dispatch); the others are enqueued.
+     */
+    Committed commit(Db db, OrchestrationItem item, Receipt receipt, EncodedCommit commit, List<String> leaseTokens,
+                     Duration lockTimeout) throws SQLException {
         String instanceId = item.instanceId();
         long now = db.now();
         InstanceUpdate u = commit.update();
@@ -77,8 +113,16 @@ final class OrchestrationStore {
         for (EncodedEvent event : commit.events()) {
             db.update(Sql.INSERT_EVENT, instanceId, commit.executionId(), event.eventId(), event.json());
         }
+        List<WorkItemLease> leases = new ArrayList<>(leaseTokens.size());
+        long lockedUntil = now + lockTimeout.toMillis();
         for (ActivityWorkItem workItem : commit.workItems()) {
-            enqueuer.insertWorkItem(db, workItem);
+            if (leases.size() < leaseTokens.size()) {
+                String token = leaseTokens.get(leases.size());
+                long rowId = enqueuer.insertLeasedWorkItem(db, workItem, token, lockedUntil);
+                leases.add(new WorkItemLease(workItem, token, 1, new WorkItemStore.Receipt(rowId)));
+            } else {
+                enqueuer.insertWorkItem(db, workItem);
+            }
         }
         // instances first, so that a message sent along with a start message finds its instance
         for (EncodedMessage m : commit.messages()) {
@@ -96,7 +140,7 @@ final class OrchestrationStore {
         for (long id : receipt.messageIds()) {
             db.update(Sql.DELETE_MESSAGE, id);
         }
-        return null;
+        return new Committed(leases, db.queryLong(Sql.HAS_VISIBLE_MESSAGES, 0, instanceId, now) == 1);
     }
 
     Void abandon(Db db, OrchestrationItem item, Receipt receipt, Duration delay) throws SQLException {

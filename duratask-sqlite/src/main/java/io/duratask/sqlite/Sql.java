@@ -58,6 +58,19 @@ final class Sql {
             + " WHERE m.visible_at <= ?1 AND (i.locked_until IS NULL OR i.locked_until <= ?1)"
             + " ORDER BY m.visible_at, m.id LIMIT 1";
 
+    /**
+     * One instance, if it is not locked and has a visible message, with the size of its current execution's
+     * history (the eager lock after an activity completion).
+     */
+    static final String READY_INSTANCE = "SELECT " + InstanceRow.COLUMNS_OF_I + ", (SELECT coalesce(max(h.event_id), 0)"
+            + " FROM history h WHERE h.instance_id = i.id AND h.execution_id = i.execution_id)"
+            + " FROM instances i WHERE i.id = ?1 AND (i.locked_until IS NULL OR i.locked_until <= ?2)"
+            + " AND EXISTS (SELECT 1 FROM messages m WHERE m.instance_id = i.id AND m.visible_at <= ?2)";
+
+    /** Whether an instance has a visible message. */
+    static final String HAS_VISIBLE_MESSAGES = "SELECT EXISTS (SELECT 1 FROM messages WHERE instance_id = ?"
+            + " AND visible_at <= ?)";
+
     static final String VISIBLE_MESSAGES_OF = "SELECT id, execution_id, requested_visible_at, dequeue_count + 1,"
             + " event_json FROM messages WHERE instance_id = ? AND visible_at <= ? ORDER BY id";
 
@@ -100,6 +113,12 @@ final class Sql {
 
     static final String INSERT_WORK_ITEM = "INSERT INTO work_items (instance_id, execution_id, scheduled_id, name,"
             + " input, visible_at) VALUES (?, ?, ?, ?, ?, ?)";
+
+    /** Inserts a work item leased at once to the committing worker (eager dispatch), as a fetch would lease it. */
+    static final String INSERT_LEASED_WORK_ITEM = "INSERT INTO work_items (instance_id, execution_id, scheduled_id,"
+            + " name, input, visible_at, lock_token, locked_until, dequeue_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)";
+
+    static final String LAST_ROW_ID = "SELECT last_insert_rowid()";
 
     /**
      * Deletes a work item its lease holder completes. A lease that expired but that nobody took since still

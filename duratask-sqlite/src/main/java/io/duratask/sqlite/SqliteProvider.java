@@ -5,6 +5,7 @@ import static io.duratask.sqlite.GroupCommitWriter.Durability.LOCK_ONLY;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
@@ -127,9 +128,35 @@ public final class SqliteProvider implements Provider {
 
     @Override
     public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+        commit(item, commit, 0, Duration.ofSeconds(1));
+    }
+
+    /**
+     * The turn commit, leasing up to {@code maxLeases} of its work items to the caller in the same durable
+     * transaction: they are inserted already locked (hidden, dequeue count 1), so a dead caller's lease
+     * expires like a fetched one. Also reports whether the instance has visible messages left.
+     */
+    @Override
+    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
+                                                         Duration lockTimeout) {
+        if (maxLeases < 0) {
+            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
+        }
+        requirePositive(lockTimeout, "lockTimeout");
+        return commit(item, commit, maxLeases, lockTimeout);
+    }
+
+    private CommitOutcome commit(OrchestrationItem item, TurnCommit commit, int maxLeases, Duration lockTimeout) {
         OrchestrationStore.Receipt receipt = OrchestrationStore.receiptOf(Objects.requireNonNull(item, "item"));
         Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
-        writer.execute("commitOrchestrationItem", DURABLE, db -> orchestrations.commit(db, item, receipt, encoded));
+        int leases = Math.min(maxLeases, commit.workItems().size());
+        List<String> tokens = new ArrayList<>(leases);
+        for (int i = 0; i < leases; i++) {
+            tokens.add(newLockToken());
+        }
+        OrchestrationStore.Committed done = writer.execute("commitOrchestrationItem", DURABLE,
+                db -> orchestrations.commit(db, item, receipt, encoded, tokens, lockTimeout));
+        return new CommitOutcome(done.leases(), done.hasMessages());
     }
 
     @Override
@@ -170,6 +197,24 @@ public final class SqliteProvider implements Provider {
                 db -> workItems.complete(db, lease, receipt, encoded));
     }
 
+    /**
+     * The completion, and in the same transaction (at the completion's durability) the instance's lock if
+     * nobody holds it, taken exactly as {@link #fetchOrchestrationItem} takes it.
+     */
+    @Override
+    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
+                                                               Duration lockTimeout) {
+        WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
+        Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
+        requirePositive(lockTimeout, "lockTimeout");
+        String token = newLockToken();
+        return writer.execute("completeWorkItemAndLock", completionDurability, db ->
+                workItems.complete(db, lease, receipt, encoded)
+                        ? orchestrations.lockIfReady(db, completion.instanceId(), lockTimeout, token)
+                        : Optional.<OrchestrationStore.Fetched>empty())
+                .map(this::toItem);
+    }
+
     @Override
     public void abandonWorkItem(WorkItemLease lease, Duration delay) {
         WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
@@ -190,6 +235,23 @@ public final class SqliteProvider implements Provider {
     public void createInstance(OrchestratorMessage startMessage) {
         Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
         writer.execute("createInstance", DURABLE, db -> clients.createInstance(db, encoded));
+    }
+
+    /** The creation, and in the same durable transaction the new instance's lock, taken as a fetch takes it. */
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        Objects.requireNonNull(startMessage, "startMessage");
+        if (!startMessage.isStart()) {
+            throw new IllegalArgumentException("createInstanceAndLock needs an OrchestrationStarted message, got "
+                    + startMessage.event().getClass().getSimpleName());
+        }
+        requirePositive(lockTimeout, "lockTimeout");
+        Codec.EncodedMessage encoded = codec.encode(startMessage);
+        String token = newLockToken();
+        return writer.execute("createInstanceAndLock", DURABLE, db -> {
+            clients.createInstance(db, encoded);
+            return orchestrations.lockIfReady(db, startMessage.instanceId(), lockTimeout, token);
+        }).map(this::toItem);
     }
 
     @Override

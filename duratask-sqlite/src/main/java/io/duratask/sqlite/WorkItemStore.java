@@ -46,14 +46,14 @@ final class WorkItemStore {
         return Optional.of(new WorkItemLease(item, token, dequeueCount, new Receipt(rowId)));
     }
 
-    Void complete(Db db, WorkItemLease lease, Receipt receipt, EncodedMessage completion) throws SQLException {
+    /** Deletes the leased work item and enqueues its completion (if its instance exists; true then). */
+    boolean complete(Db db, WorkItemLease lease, Receipt receipt, EncodedMessage completion) throws SQLException {
         if (db.update(Sql.DELETE_LEASED_WORK_ITEM, receipt.rowId(), lease.lockToken()) == 0) {
             throw new LockLostException("work item " + describe(lease) + ": the lease " + lease.lockToken()
                     + " expired and another worker took the item, or it was completed already;"
                     + " the completion was not stored");
         }
-        enqueuer.insertIfInstanceExists(db, completion, () -> "activity " + describe(lease));
-        return null;
+        return enqueuer.insertIfInstanceExists(db, completion, () -> "activity " + describe(lease));
     }
 
     Void abandon(Db db, WorkItemLease lease, Receipt receipt, Duration delay) throws SQLException {

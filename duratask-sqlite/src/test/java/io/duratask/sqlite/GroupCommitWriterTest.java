@@ -145,6 +145,33 @@ class GroupCommitWriterTest {
         assertThat(options.toBuilder().build().syncActivityCompletions()).isTrue();
     }
 
+    /**
+     * An operation alone in its batch runs without a savepoint; when it fails halfway (here: the commit
+     * released the lock, then an event insert broke the history's primary key) the whole transaction is
+     * rolled back, so nothing of it stays: the lock is still held and the history is empty.
+     */
+    @Test
+    void anOperationThatFailsAloneInItsBatchLeavesNothingBehind() {
+        try (SqliteProvider provider = SqliteProvider.open(dir.resolve("alone.db"))) {
+            provider.createInstance(start("i1", "Greet"));
+            OrchestrationItem item = provider.fetchOrchestrationItem(LOCK).orElseThrow();
+            io.duratask.spi.TurnCommit good = appendOnly(item);
+            io.duratask.history.HistoryEvent first = good.newEvents().get(0);
+            io.duratask.spi.TurnCommit broken = new io.duratask.spi.TurnCommit(good.executionId(),
+                    List.of(first, first), good.workItems(), good.messages(), good.update());
+            long batches = provider.writerStats().batches();
+
+            assertThatThrownBy(() -> provider.commitOrchestrationItem(item, broken))
+                    .isInstanceOf(ProviderException.class);
+
+            assertThat(provider.writerStats().batches()).as("one batch, the commit alone").isEqualTo(batches + 1);
+            assertThat(provider.readHistory("i1", 0)).isEmpty();
+            assertThat(provider.renewOrchestrationLock(item, LOCK)).as("the lock release was rolled back").isTrue();
+            provider.commitOrchestrationItem(item, good);
+            assertThat(provider.readHistory("i1", 0)).hasSize(1);
+        }
+    }
+
     @Test
     void callersArrivingDuringACommitShareTheNextBatch() throws Exception {
         int n = 200;

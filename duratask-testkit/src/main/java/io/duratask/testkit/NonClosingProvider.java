@@ -2,6 +2,7 @@ package io.duratask.testkit;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
@@ -48,6 +49,12 @@ public final class NonClosingProvider implements Provider {
     }
 
     @Override
+    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
+                                                         Duration lockTimeout) {
+        return delegate.commitOrchestrationItemAndLease(item, commit, maxLeases, lockTimeout);
+    }
+
+    @Override
     public void abandonOrchestrationItem(OrchestrationItem item, Duration delay) {
         delegate.abandonOrchestrationItem(item, delay);
     }
@@ -73,6 +80,12 @@ public final class NonClosingProvider implements Provider {
     }
 
     @Override
+    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
+                                                               Duration lockTimeout) {
+        return delegate.completeWorkItemAndLock(lease, completion, lockTimeout);
+    }
+
+    @Override
     public void abandonWorkItem(WorkItemLease lease, Duration delay) {
         delegate.abandonWorkItem(lease, delay);
     }
@@ -85,6 +98,11 @@ public final class NonClosingProvider implements Provider {
     @Override
     public void createInstance(OrchestratorMessage startMessage) {
         delegate.createInstance(startMessage);
+    }
+
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        return delegate.createInstanceAndLock(startMessage, lockTimeout);
     }
 
     @Override

@@ -95,6 +95,7 @@ public abstract class ScenarioSupport {
                 .idlePollInterval(options.idlePollInterval())
                 .maxDequeueCount(options.maxDequeueCount())
                 .relaxedInputMatching(options.relaxedInputMatching())
+                .eagerDispatch(options.eagerDispatch())
                 .clock(options.clock())
                 .payloadCodec(options.payloadCodec())
                 .cacheSize(cacheSize)

@@ -1,0 +1,131 @@
+package io.duratask.runtime;
+
+import io.duratask.spi.OrchestrationItem;
+import io.duratask.spi.Provider;
+import io.duratask.spi.WorkItemLease;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Work handed straight to this process instead of going through a fetch: the activities a turn commit
+ * leased to it ({@link Provider#commitOrchestrationItemAndLease}) and the instance an activity completion
+ * locked for it ({@link Provider#completeWorkItemAndLock}).
+ *
+ * <p>Slots are taken before the provider call, and only those free at that moment, so eager work never
+ * waits for a worker and the concurrency bounds hold. A worker that received such work from a fetch starts
+ * it on a new virtual thread and goes back to fetching; that thread then runs the continuation chain inline
+ * (activity, then the turn its completion locked, then the activity that turn leased, ...) with no thread
+ * handoff, until a step hands nothing back. Further leases of a fan-out get threads of their own.
+ */
+final class EagerDispatch {
+    private static final Logger log = LoggerFactory.getLogger(EagerDispatch.class);
+
+    private final Provider provider;
+    private final boolean enabled;
+    private final Slots turnSlots;
+    private final Slots activitySlots;
+    private OrchestrationDispatcher orchestrations;
+    private ActivityDispatcher activities;
+    private volatile boolean open = true;
+
+    EagerDispatch(Provider provider, boolean enabled, Slots turnSlots, Slots activitySlots) {
+        this.provider = provider;
+        this.enabled = enabled;
+        this.turnSlots = turnSlots;
+        this.activitySlots = activitySlots;
+    }
+
+    void wire(OrchestrationDispatcher orchestrations, ActivityDispatcher activities) {
+        this.orchestrations = orchestrations;
+        this.activities = activities;
+    }
+
+    /** Takes up to {@code n} free activity slots for leases of a commit; 0 when eager dispatch is off. */
+    int reserveActivities(int n) {
+        return enabled && open && n > 0 ? activitySlots.tryAcquireUpTo(n) : 0;
+    }
+
+    void releaseActivities(int n) {
+        activitySlots.release(n);
+    }
+
+    /** Takes a free turn slot for the lock of a completion; false when none is free or eager dispatch is off. */
+    boolean reserveTurn() {
+        return enabled && open && turnSlots.tryAcquireUpTo(1) == 1;
+    }
+
+    void releaseTurn() {
+        turnSlots.release();
+    }
+
+    /** No more eager leases or locks (the runtime is stopping); work already handed over still runs. */
+    void close() {
+        open = false;
+    }
+
+    /** Starts leased activities (each holding its slot) on threads of their own. */
+    void start(List<WorkItemLease> leases) {
+        for (WorkItemLease lease : leases) {
+            spawn(lease);
+        }
+    }
+
+    /** Starts a turn on a locked instance (holding its slot) on a thread of its own. */
+    void start(OrchestrationItem item) {
+        spawn(item);
+    }
+
+    private void spawn(Object work) {
+        if (!activities.spawn(() -> drive(work))) {
+            giveBack(work);
+        }
+    }
+
+    /** Runs {@code work} and every continuation it hands back, on this thread. */
+    private void drive(Object work) {
+        while (work != null) {
+            Object next = null;
+            try {
+                if (work instanceof OrchestrationItem item) {
+                    List<WorkItemLease> leases;
+                    try {
+                        leases = orchestrations.runTurn(item, false);
+                    } finally {
+                        turnSlots.release();
+                    }
+                    for (int i = 1; i < leases.size(); i++) {
+                        spawn(leases.get(i));
+                    }
+                    next = leases.isEmpty() ? null : leases.get(0);
+                } else {
+                    try {
+                        next = activities.run((WorkItemLease) work);
+                    } finally {
+                        activitySlots.release();
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the provider failed; a lease or lock not completed expires and the work is redone
+                log.warn("eager dispatch: {}", e.toString(), e);
+            }
+            work = next;
+        }
+    }
+
+    /** Hands work that cannot run here any more back to the store at once. */
+    private void giveBack(Object work) {
+        try {
+            if (work instanceof OrchestrationItem item) {
+                turnSlots.release();
+                provider.abandonOrchestrationItem(item, Duration.ZERO);
+            } else {
+                activitySlots.release();
+                provider.abandonWorkItem((WorkItemLease) work, Duration.ZERO);
+            }
+        } catch (RuntimeException e) {
+            log.warn("eager dispatch: handing work back failed (its lock expires instead): {}", e.toString());
+        }
+    }
+}
