@@ -1,156 +1,31 @@
 package io.duratask.fs;
 
-import static io.duratask.fs.Fixtures.T0;
-import static io.duratask.fs.Fixtures.event;
-import static io.duratask.fs.Fixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.duratask.InstanceExistsException;
-import io.duratask.InstanceNotFoundException;
-import io.duratask.RuntimeStatus;
-import io.duratask.history.HistoryEvent.OrchestrationStarted;
-import io.duratask.spi.InstanceInfo;
-import io.duratask.spi.OrchestrationItem;
-import io.duratask.spi.OrchestratorMessage;
-import io.duratask.spi.QueueDepths;
+import io.duratask.spi.Provider;
+import io.duratask.testkit.conformance.ClientOperationsTests;
 import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import java.time.Clock;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClientOperationsTest {
-    private static final Duration LOCK = Duration.ofSeconds(30);
-
+class ClientOperationsTest extends ClientOperationsTests {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(T0);
-    private FsProvider provider;
-
-    @BeforeEach
-    void open() {
-        provider = FsProvider.open(dir.resolve("store"), FsOptions.builder().clock(clock).build());
+    @Override
+    protected Provider open(Clock clock) {
+        return FsProvider.open(dir.resolve("store"), FsOptions.builder().clock(clock).build());
     }
 
-    @AfterEach
-    void close() {
-        Snapshot.assertSameAfterReopen(provider, FsOptions.builder().clock(clock).build()).close();
+    @Override
+    protected void close(Provider provider) {
+        Snapshot.assertSameAfterReopen((FsProvider) provider, FsOptions.builder().clock(clock).build()).close();
     }
 
-    @Test
-    void createInstanceStoresAPendingInstanceAndItsStartMessage() {
-        provider.createInstance(start("i1", "Greet"));
-
-        InstanceInfo info = provider.getInstance("i1").orElseThrow();
-        assertThat(info.instanceId()).isEqualTo("i1");
-        assertThat(info.name()).isEqualTo("Greet");
-        assertThat(info.version()).isEqualTo("1.0");
-        assertThat(info.executionId()).isEqualTo(1);
-        assertThat(info.status()).isEqualTo(RuntimeStatus.PENDING);
-        assertThat(info.input()).isEqualTo("\"input of i1\"");
-        assertThat(info.parentInstanceId()).isNull();
-        assertThat(info.createdAt()).isEqualTo(T0);
-        assertThat(info.updatedAt()).isEqualTo(T0);
-        assertThat(provider.queueDepths()).isEqualTo(new QueueDepths(1, 0, 0));
-    }
-
-    @Test
-    void creatingAnExistingInstanceFailsAndLeavesTheFirstUntouched() {
-        OrchestratorMessage first = start("i1", "Greet");
-        provider.createInstance(first);
-        clock.advance(Duration.ofMinutes(1));
-        OrchestratorMessage second = OrchestratorMessage.of("i1", 1,
-                new OrchestrationStarted(0, T0, "Other", "2.0", "\"other\"", null, null));
-
-        assertThatThrownBy(() -> provider.createInstance(second))
-                .isInstanceOf(InstanceExistsException.class)
-                .hasMessageContaining("i1");
-
-        InstanceInfo info = provider.getInstance("i1").orElseThrow();
-        assertThat(info.name()).isEqualTo("Greet");
-        assertThat(info.input()).isEqualTo("\"input of i1\"");
-        assertThat(info.createdAt()).isEqualTo(T0);
-        OrchestrationItem item = provider.fetchOrchestrationItem(LOCK).orElseThrow();
-        assertThat(item.messages()).containsExactly(first);
-    }
-
-    @Test
-    void createInstanceRejectsAMessageThatIsNotAStart() {
-        assertThatThrownBy(() -> provider.createInstance(event("i1", "x", "1")))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(provider.getInstance("i1")).isEmpty();
-    }
-
-    @Test
-    void enqueueToAnUnknownInstanceFails() {
-        assertThatThrownBy(() -> provider.enqueue(event("ghost", "approve", "true")))
-                .isInstanceOf(InstanceNotFoundException.class)
-                .hasMessageContaining("ghost");
-        assertThat(provider.queueDepths()).isEqualTo(new QueueDepths(0, 0, 0));
-    }
-
-    @Test
-    void enqueueWithAVisibleTimeIsDelayed() {
-        provider.createInstance(start("i1", "Greet"));
-        OrchestrationItem item = provider.fetchOrchestrationItem(LOCK).orElseThrow();
-        provider.commitOrchestrationItem(item, Fixtures.appendOnly(item));
-        OrchestratorMessage later = new OrchestratorMessage("i1", 0, event("i1", "x", "1").event(), T0.plusSeconds(5));
-        provider.enqueue(later);
-
-        assertThat(provider.fetchOrchestrationItem(LOCK)).isEmpty();
-        clock.advance(Duration.ofSeconds(5));
-        assertThat(provider.fetchOrchestrationItem(LOCK).orElseThrow().messages()).containsExactly(later);
-    }
-
-    @Test
-    void aCommitThatViolatesAConstraintFailsAloneAndAppliesNothing() {
-        provider.createInstance(start("i1", "Greet"));
-        OrchestrationItem item = provider.fetchOrchestrationItem(LOCK).orElseThrow();
-        var started = item.messages().getFirst().event().at(1, T0);
-        var duplicate = new io.duratask.history.HistoryEvent.Terminated(1, T0, "same event id");
-        var update = new io.duratask.spi.InstanceUpdate("Greet", "1.0", 1, RuntimeStatus.RUNNING, null, null, null, null);
-        var broken = new io.duratask.spi.TurnCommit(1, java.util.List.of(started, duplicate), java.util.List.of(),
-                java.util.List.of(), update);
-
-        assertThatThrownBy(() -> provider.commitOrchestrationItem(item, broken))
-                .isInstanceOf(IllegalArgumentException.class)
+    @Override
+    protected void assertClearCommitError(Throwable error) {
+        assertThat(error).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("instance 'i1'")
                 .hasMessageContaining("(Terminated) has event id 1, but it must be 2");
-        assertThat(provider.getInstance("i1").orElseThrow().status()).isEqualTo(RuntimeStatus.PENDING);
-        assertThat(provider.readHistory("i1", 0)).isEmpty();
-
-        provider.commitOrchestrationItem(item, Fixtures.appendOnly(item)); // the lock is still held
-        assertThat(provider.readHistory("i1", 0)).containsExactly(started);
-    }
-
-    @Test
-    void failuresInOneOperationDoNotAffectOthersInTheSameBatch() throws Exception {
-        provider.createInstance(start("exists", "Greet"));
-        int n = 200;
-        var results = new java.util.concurrent.ConcurrentLinkedQueue<String>();
-        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                executor.submit(() -> {
-                    try {
-                        if (k % 2 == 0) {
-                            provider.createInstance(start("exists", "Dup"));
-                        } else {
-                            provider.createInstance(start("new-" + k, "Fresh"));
-                        }
-                        results.add("ok");
-                    } catch (InstanceExistsException e) {
-                        results.add("exists");
-                    }
-                });
-            }
-        }
-        assertThat(results).filteredOn("ok"::equals).hasSize(n / 2);
-        assertThat(results).filteredOn("exists"::equals).hasSize(n / 2);
-        assertThat(provider.queueDepths().orchestratorVisible()).isEqualTo(n / 2 + 1);
-        assertThat(provider.getInstance("exists").orElseThrow().name()).isEqualTo("Greet");
     }
 }

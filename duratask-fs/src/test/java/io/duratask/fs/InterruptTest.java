@@ -1,7 +1,7 @@
 package io.duratask.fs;
 
-import static io.duratask.fs.Fixtures.appendAndSchedule;
-import static io.duratask.fs.Fixtures.start;
+import static io.duratask.testkit.conformance.SpiFixtures.appendAndSchedule;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duratask.spi.OrchestrationItem;

@@ -1,9 +1,10 @@
 package io.duratask.fs;
 
-import static io.duratask.fs.Fixtures.T0;
-import static io.duratask.fs.Fixtures.appendAndSchedule;
-import static io.duratask.fs.Fixtures.appendOnly;
-import static io.duratask.fs.Fixtures.start;
+import io.duratask.testkit.conformance.SpiFixtures;
+import static io.duratask.testkit.conformance.SpiFixtures.T0;
+import static io.duratask.testkit.conformance.SpiFixtures.appendAndSchedule;
+import static io.duratask.testkit.conformance.SpiFixtures.appendOnly;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -94,7 +95,7 @@ class ManagementTest {
         assertThatThrownBy(() -> provider.restartInstance(start("busy", "Greet")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'busy' is PENDING; only a finished instance can be restarted");
-        assertThatThrownBy(() -> provider.restartInstance(Fixtures.event("busy", "x", "1")))
+        assertThatThrownBy(() -> provider.restartInstance(SpiFixtures.event("busy", "x", "1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OrchestrationStarted");
         assertThat(provider.getInstance("busy").orElseThrow().executionId()).isEqualTo(1);
     }
@@ -103,7 +104,7 @@ class ManagementTest {
     void aTurnStillRunningOnTheOldExecutionCannotCommitAfterARestart() {
         provider.createInstance(start("r", "Greet"));
         finish("r", RuntimeStatus.FAILED);
-        provider.enqueue(Fixtures.event("r", "late", "1")); // a late message is processed on the finished instance
+        provider.enqueue(SpiFixtures.event("r", "late", "1")); // a late message is processed on the finished instance
         OrchestrationItem late = provider.fetchOrchestrationItem(LOCK).orElseThrow();
         provider.restartInstance(start("r", "Greet"));
 
@@ -176,13 +177,13 @@ class ManagementTest {
         writes.create(s, file).prepare(state, batch, T0);
         assertThatThrownBy(() -> writes.create(s, file).prepare(state, batch, T0))
                 .as("the same id twice in one batch").isInstanceOf(InstanceExistsException.class);
-        assertThat(writes.enqueue(Fixtures.event("x", "e", "1"), file).prepare(state, batch, T0).ops())
+        assertThat(writes.enqueue(SpiFixtures.event("x", "e", "1"), file).prepare(state, batch, T0).ops())
                 .as("a message to an instance created earlier in the batch").hasSize(1);
         assertThatThrownBy(() -> writes.restart(s).prepare(state, batch, T0))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("PENDING");
         assertThatThrownBy(() -> writes.purge("x").prepare(state, batch, T0))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("PENDING");
-        assertThatThrownBy(() -> writes.enqueue(Fixtures.event("y", "e", "1"), file).prepare(state, batch, T0))
+        assertThatThrownBy(() -> writes.enqueue(SpiFixtures.event("y", "e", "1"), file).prepare(state, batch, T0))
                 .isInstanceOf(InstanceNotFoundException.class);
     }
 

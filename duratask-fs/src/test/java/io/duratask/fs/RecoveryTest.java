@@ -1,11 +1,11 @@
 package io.duratask.fs;
 
-import static io.duratask.fs.Fixtures.T0;
-import static io.duratask.fs.Fixtures.appendAndSchedule;
-import static io.duratask.fs.Fixtures.appendOnly;
-import static io.duratask.fs.Fixtures.completion;
-import static io.duratask.fs.Fixtures.event;
-import static io.duratask.fs.Fixtures.start;
+import static io.duratask.testkit.conformance.SpiFixtures.T0;
+import static io.duratask.testkit.conformance.SpiFixtures.appendAndSchedule;
+import static io.duratask.testkit.conformance.SpiFixtures.appendOnly;
+import static io.duratask.testkit.conformance.SpiFixtures.completion;
+import static io.duratask.testkit.conformance.SpiFixtures.event;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,9 @@
 package io.duratask.postgres;
 
-import static io.duratask.postgres.Fixtures.T0;
-import static io.duratask.postgres.Fixtures.event;
-import static io.duratask.postgres.Fixtures.start;
+import io.duratask.testkit.conformance.SpiFixtures;
+import static io.duratask.testkit.conformance.SpiFixtures.T0;
+import static io.duratask.testkit.conformance.SpiFixtures.event;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duratask.RuntimeStatus;
@@ -51,14 +52,14 @@ class ConcurrencyTest {
             AtomicInteger committed = new AtomicInteger();
             runOnAll(threads, 64, () -> {
                 for (Optional<OrchestrationItem> item; (item = provider.fetchOrchestrationItem(LOCK)).isPresent(); ) {
-                    provider.commitOrchestrationItem(item.get(), Fixtures.appendAndSchedule(item.get(), "Act"));
+                    provider.commitOrchestrationItem(item.get(), SpiFixtures.appendAndSchedule(item.get(), "Act"));
                     committed.incrementAndGet();
                 }
             });
             runOnAll(threads, 64, () -> {
                 for (Optional<WorkItemLease> lease; (lease = provider.fetchWorkItem(LOCK)).isPresent(); ) {
                     WorkItemLease l = lease.get();
-                    provider.completeWorkItem(l, Fixtures.completion(l.item().instanceId(), l.item().scheduledId(), "1"));
+                    provider.completeWorkItem(l, SpiFixtures.completion(l.item().instanceId(), l.item().scheduledId(), "1"));
                 }
             });
 

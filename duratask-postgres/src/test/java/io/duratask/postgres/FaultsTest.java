@@ -1,6 +1,7 @@
 package io.duratask.postgres;
 
-import static io.duratask.postgres.Fixtures.start;
+import io.duratask.testkit.conformance.SpiFixtures;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -96,7 +97,7 @@ class FaultsTest {
                 st.execute("SELECT 1 FROM \"" + schema + "\".instances WHERE id = 'i1' FOR UPDATE");
             }
             CompletableFuture<Void> commit = CompletableFuture.runAsync(
-                    () -> provider.commitOrchestrationItem(item, Fixtures.appendAndSchedule(item, "Act")));
+                    () -> provider.commitOrchestrationItem(item, SpiFixtures.appendAndSchedule(item, "Act")));
             Awaitility.await().atMost(WAIT).until(() -> waitingBackends(app) == 1);
             assertThat(terminateWaitingBackends(app)).as("the committing backend").isEqualTo(1);
 
@@ -107,7 +108,7 @@ class FaultsTest {
             assertThat(provider.readHistory("i1", 0)).isEmpty();
             assertThat(provider.queueDepths().workItems()).isZero();
 
-            provider.commitOrchestrationItem(item, Fixtures.appendAndSchedule(item, "Act")); // the retry succeeds
+            provider.commitOrchestrationItem(item, SpiFixtures.appendAndSchedule(item, "Act")); // the retry succeeds
             assertThat(provider.readHistory("i1", 0)).hasSize(2);
             assertThat(provider.queueDepths().workItems()).isEqualTo(1);
         }

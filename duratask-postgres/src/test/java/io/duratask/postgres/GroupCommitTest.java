@@ -1,6 +1,7 @@
 package io.duratask.postgres;
 
-import static io.duratask.postgres.Fixtures.start;
+import io.duratask.testkit.conformance.SpiFixtures;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,11 +70,11 @@ class GroupCommitTest {
 
             List<Future<String>> outcomes = new ArrayList<>();
             outcomes.add(threads.submit(() -> outcome(() -> provider.commitOrchestrationItem(items.get("good"),
-                    Fixtures.appendAndSchedule(items.get("good"), "Act")))));
+                    SpiFixtures.appendAndSchedule(items.get("good"), "Act")))));
             outcomes.add(threads.submit(() -> outcome(() -> provider.commitOrchestrationItem(items.get("broken"),
                     duplicateEventIds(items.get("broken"))))));
             outcomes.add(threads.submit(() -> outcome(() -> provider.commitOrchestrationItem(staleCopy,
-                    Fixtures.appendOnly(staleCopy)))));
+                    SpiFixtures.appendOnly(staleCopy)))));
             outcomes.add(threads.submit(() -> outcome(() -> provider.createInstance(start("exists", "Again")))));
             outcomes.add(threads.submit(() -> outcome(() -> provider.createInstance(start("fresh", "Greet")))));
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> provider.batcher().queued() == 5);
@@ -94,7 +95,7 @@ class GroupCommitTest {
             assertThat(provider.getInstance("fresh")).isPresent();
             assertThat(provider.queueDepths().workItems()).isEqualTo(1);
             // the broken turn's lock is still held: a correct commit under it succeeds
-            provider.commitOrchestrationItem(items.get("broken"), Fixtures.appendOnly(items.get("broken")));
+            provider.commitOrchestrationItem(items.get("broken"), SpiFixtures.appendOnly(items.get("broken")));
             assertThat(provider.readHistory("broken", 0)).hasSize(1);
         }
     }
@@ -112,8 +113,8 @@ class GroupCommitTest {
 
     /** A commit that appends two events with the same id: the history's primary key rejects it. */
     private static TurnCommit duplicateEventIds(OrchestrationItem item) {
-        HistoryEvent started = item.messages().getFirst().event().at(1, Fixtures.T0);
-        HistoryEvent duplicate = new HistoryEvent.Terminated(1, Fixtures.T0, "same event id");
+        HistoryEvent started = item.messages().getFirst().event().at(1, SpiFixtures.T0);
+        HistoryEvent duplicate = new HistoryEvent.Terminated(1, SpiFixtures.T0, "same event id");
         InstanceUpdate update = new InstanceUpdate("Greet", "1.0", 1, RuntimeStatus.RUNNING, null, null, null, null);
         return new TurnCommit(1, List.of(started, duplicate), List.of(), List.of(), update);
     }

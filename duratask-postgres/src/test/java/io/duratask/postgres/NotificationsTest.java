@@ -1,6 +1,7 @@
 package io.duratask.postgres;
 
-import static io.duratask.postgres.Fixtures.start;
+import io.duratask.testkit.conformance.SpiFixtures;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duratask.DurableRuntime;
@@ -69,7 +70,7 @@ class NotificationsTest {
             awaitListening(schema, 1);
             b.createInstance(start("i1", "Greet"));
             var item = b.fetchOrchestrationItem(Duration.ofSeconds(30)).orElseThrow();
-            b.commitOrchestrationItem(item, Fixtures.appendAndSchedule(item, "Act"));
+            b.commitOrchestrationItem(item, SpiFixtures.appendAndSchedule(item, "Act"));
             Awaitility.await().atMost(WAIT).until(() -> heard.workItems.get() == 1);
         }
     }

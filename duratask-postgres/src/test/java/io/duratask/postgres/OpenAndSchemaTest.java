@@ -1,6 +1,6 @@
 package io.duratask.postgres;
 
-import static io.duratask.postgres.Fixtures.start;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,8 @@
 package io.duratask.sqlite;
 
-import static io.duratask.sqlite.Fixtures.appendOnly;
-import static io.duratask.sqlite.Fixtures.start;
+import io.duratask.testkit.conformance.SpiFixtures;
+import static io.duratask.testkit.conformance.SpiFixtures.appendOnly;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -103,7 +104,7 @@ class GroupCommitWriterTest {
     private static WorkItemLease leaseActivity(SqliteProvider provider) {
         provider.createInstance(start("i1", "Greet"));
         OrchestrationItem item = provider.fetchOrchestrationItem(LOCK).orElseThrow();
-        provider.commitOrchestrationItem(item, Fixtures.appendAndSchedule(item, "Act"));
+        provider.commitOrchestrationItem(item, SpiFixtures.appendAndSchedule(item, "Act"));
         return provider.fetchWorkItem(LOCK).orElseThrow();
     }
 
@@ -115,7 +116,7 @@ class GroupCommitWriterTest {
             WorkItemLease lease = leaseActivity(provider);
             GroupCommitWriter.Stats before = provider.writerStats();
 
-            provider.completeWorkItem(lease, Fixtures.completion("i1", lease.item().scheduledId(), "\"done\""));
+            provider.completeWorkItem(lease, SpiFixtures.completion("i1", lease.item().scheduledId(), "\"done\""));
 
             GroupCommitWriter.Stats after = provider.writerStats();
             assertThat(after.batches()).isEqualTo(before.batches() + 1);
@@ -138,7 +139,7 @@ class GroupCommitWriterTest {
             WorkItemLease lease = leaseActivity(provider);
             long durable = provider.writerStats().durableBatches();
 
-            provider.completeWorkItem(lease, Fixtures.completion("i1", lease.item().scheduledId(), "1"));
+            provider.completeWorkItem(lease, SpiFixtures.completion("i1", lease.item().scheduledId(), "1"));
 
             assertThat(provider.writerStats().durableBatches()).isEqualTo(durable + 1);
         }

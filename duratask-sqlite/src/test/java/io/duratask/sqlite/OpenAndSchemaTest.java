@@ -1,8 +1,8 @@
 package io.duratask.sqlite;
 
-import static io.duratask.sqlite.Fixtures.appendAndSchedule;
-import static io.duratask.sqlite.Fixtures.event;
-import static io.duratask.sqlite.Fixtures.start;
+import static io.duratask.testkit.conformance.SpiFixtures.appendAndSchedule;
+import static io.duratask.testkit.conformance.SpiFixtures.event;
+import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

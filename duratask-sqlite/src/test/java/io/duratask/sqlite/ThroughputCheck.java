@@ -1,6 +1,7 @@
 package io.duratask.sqlite;
 
-import static io.duratask.sqlite.Fixtures.T0;
+import io.duratask.testkit.conformance.SpiFixtures;
+import static io.duratask.testkit.conformance.SpiFixtures.T0;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
@@ -50,7 +51,7 @@ public final class ThroughputCheck {
             List<Future<?>> starts = new ArrayList<>();
             for (int i = 0; i < instances; i++) {
                 String id = "i" + i;
-                starts.add(threads.submit(() -> provider.createInstance(Fixtures.start(id, "Chain"))));
+                starts.add(threads.submit(() -> provider.createInstance(SpiFixtures.start(id, "Chain"))));
             }
             for (Future<?> f : starts) {
                 f.get();

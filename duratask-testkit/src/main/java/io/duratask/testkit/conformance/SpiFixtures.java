@@ -1,4 +1,4 @@
-package io.duratask.postgres;
+package io.duratask.testkit.conformance;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
@@ -16,35 +16,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Messages and commits as a runtime would build them. */
-final class Fixtures {
-    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+public final class SpiFixtures {
+    private SpiFixtures() {}
 
-    private Fixtures() {}
+    public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    static OrchestratorMessage start(String instanceId, String name) {
+
+    public static OrchestratorMessage start(String instanceId, String name) {
         return start(instanceId, name, null);
     }
 
-    static OrchestratorMessage start(String instanceId, String name, HistoryEvent.ParentInstance parent) {
+    public static OrchestratorMessage start(String instanceId, String name, HistoryEvent.ParentInstance parent) {
         return OrchestratorMessage.of(instanceId, 1,
                 new OrchestrationStarted(0, T0, name, "1.0", "\"input of " + instanceId + "\"", parent, null));
     }
 
-    static OrchestratorMessage event(String instanceId, String name, String data) {
+    public static OrchestratorMessage event(String instanceId, String name, String data) {
         return OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION, new EventRaised(0, T0, name, data));
     }
 
-    static OrchestratorMessage completion(String instanceId, long scheduledId, String result) {
+    public static OrchestratorMessage completion(String instanceId, long scheduledId, String result) {
         return OrchestratorMessage.of(instanceId, 1, new ActivityCompleted(0, T0, scheduledId, result));
     }
 
-    static InstanceUpdate running(OrchestrationItem item) {
+    public static InstanceUpdate running(OrchestrationItem item) {
         String name = item.instance() == null ? "unknown" : item.instance().name();
         return new InstanceUpdate(name, "1.0", item.executionId(), RuntimeStatus.RUNNING, "\"in\"", null, null, null);
     }
 
     /** Appends the fetched messages to history and schedules one activity per message. */
-    static TurnCommit appendAndSchedule(OrchestrationItem item, String activity) {
+    public static TurnCommit appendAndSchedule(OrchestrationItem item, String activity) {
         List<HistoryEvent> events = new ArrayList<>();
         List<ActivityWorkItem> work = new ArrayList<>();
         long next = item.historySize() + 1;
@@ -60,7 +61,7 @@ final class Fixtures {
     }
 
     /** Appends the fetched messages to history and nothing else. */
-    static TurnCommit appendOnly(OrchestrationItem item) {
+    public static TurnCommit appendOnly(OrchestrationItem item) {
         return appendAndSchedule(item, null);
     }
 }
