@@ -83,17 +83,16 @@ final class OrchestrationDispatcher {
             }
             outcome = commit(item, turn.commit());
         } catch (LockLostException e) {
-            log.warn("instance {}: {}; the turn will be redone by the lock's new owner", item.instanceId(), e.getMessage());
+            log.warn("instance {}: {}; the turn will be redone", item.instanceId(), e.getMessage());
             discard(turn);
+            // A no-op if the lock went to another worker; if the lock still held but something the turn consumed
+            // was lost with it (a completion held with an eager lock), this frees the instance at once.
+            abandonQuietly(item, Duration.ZERO);
             return List.of();
         } catch (RuntimeException | Error e) {
             discard(turn);
             log.error("instance {}: turn failed, abandoning it for a retry", item.instanceId(), e);
-            try {
-                provider.abandonOrchestrationItem(item, Duration.ofMillis(Math.min(5000, 50L * item.maxDequeueCount())));
-            } catch (RuntimeException abandonFailure) {
-                log.warn("instance {}: abandon failed: {}", item.instanceId(), abandonFailure.toString());
-            }
+            abandonQuietly(item, Duration.ofMillis(Math.min(5000, 50L * item.maxDequeueCount())));
             return List.of();
         } finally {
             MDC.remove("instanceId");
@@ -121,6 +120,14 @@ final class OrchestrationDispatcher {
             waiters.notifyChanged(item.instanceId());
         }
         return outcome.leases();
+    }
+
+    private void abandonQuietly(OrchestrationItem item, Duration delay) {
+        try {
+            provider.abandonOrchestrationItem(item, delay);
+        } catch (RuntimeException e) {
+            log.warn("instance {}: abandon failed (the lock expires instead): {}", item.instanceId(), e.toString());
+        }
     }
 
     /**

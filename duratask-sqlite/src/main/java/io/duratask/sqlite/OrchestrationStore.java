@@ -20,8 +20,19 @@ import java.util.Optional;
 /** The orchestrator queue's write operations; each runs on the writer's connection inside a batch. */
 final class OrchestrationStore {
 
-    /** The provider-private part of an {@link OrchestrationItem}: the ids of the fetched messages. */
-    record Receipt(long[] messageIds) {}
+    /**
+     * The provider-private part of an {@link OrchestrationItem}: the ids of the fetched messages, and the
+     * activity completion held with the lock instead of stored (null if none).
+     */
+    record Receipt(long[] messageIds, HeldCompletion held) {}
+
+    /**
+     * An activity completion that an eager lock holds instead of storing it as a message (see
+     * {@link SqliteProvider#completeWorkItemAndLock}). Its work item stays leased meanwhile: the turn's commit
+     * deletes it, an abandon stores the completion as a message and deletes it, a renewal extends it. If the
+     * lock's holder dies, the lease expires with the lock and the activity runs again.
+     */
+    record HeldCompletion(WorkItemLease lease, WorkItemStore.Receipt workItem, EncodedMessage completion) {}
 
     /** A locked instance as read inside the batch; the caller decodes it into an {@link OrchestrationItem}. */
     record Fetched(InstanceRow instance, long historySize, List<MessageRow> messages, String lockToken) {}
@@ -71,6 +82,26 @@ final class OrchestrationStore {
         return Optional.of(lock(db, instance, historySize, now, lockTimeout, lockToken));
     }
 
+    /**
+     * Locks {@code instanceId} if nobody holds its lock, whether or not it has visible messages (the eager lock
+     * that holds an activity completion), reading its visible messages as {@link #fetch} would.
+     */
+    Optional<Fetched> lockForCompletion(Db db, String instanceId, Duration lockTimeout, String lockToken)
+            throws SQLException {
+        long now = db.now();
+        InstanceRow instance;
+        long historySize;
+        PreparedStatement lockable = db.bind(Sql.LOCKABLE_INSTANCE, instanceId, now);
+        try (ResultSet rs = lockable.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            instance = InstanceRow.read(rs);
+            historySize = rs.getLong(13);
+        }
+        return Optional.of(lock(db, instance, historySize, now, lockTimeout, lockToken));
+    }
+
     private static Fetched lock(Db db, InstanceRow instance, long historySize, long now, Duration lockTimeout,
                                 String lockToken) throws SQLException {
         long lockedUntil = now + lockTimeout.toMillis();
@@ -101,6 +132,13 @@ final class OrchestrationStore {
                      Duration lockTimeout) throws SQLException {
         String instanceId = item.instanceId();
         long now = db.now();
+        HeldCompletion completion = receipt.held();
+        if (completion != null && db.update(Sql.DELETE_LEASED_WORK_ITEM, completion.workItem().rowId(),
+                completion.lease().lockToken()) == 0) {
+            throw new LockLostException("instance '" + instanceId + "': the turn consumed the result of activity "
+                    + WorkItemStore.describe(completion.lease()) + ", whose lease expired and was taken by another"
+                    + " worker; the turn was not committed");
+        }
         InstanceUpdate u = commit.update();
         int held = u == null
                 ? db.update(Sql.RELEASE_HELD_INSTANCE_LOCK, instanceId, item.lockToken(), now)
@@ -143,8 +181,17 @@ final class OrchestrationStore {
         return new Committed(leases, db.queryLong(Sql.HAS_VISIBLE_MESSAGES, 0, instanceId, now) == 1);
     }
 
+    /**
+     * Releases the lock; the fetched messages become visible again after {@code delay}, and a held completion
+     * is stored as a message (its work item deleted), unless its lease was lost (then the activity's new
+     * runner completes it).
+     */
     Void abandon(Db db, OrchestrationItem item, Receipt receipt, Duration delay) throws SQLException {
         long visibleAt = db.now() + delay.toMillis();
+        HeldCompletion held = receipt.held();
+        if (held != null && db.update(Sql.DELETE_LEASED_WORK_ITEM, held.workItem().rowId(), held.lease().lockToken()) == 1) {
+            enqueuer.insertIfInstanceExists(db, held.completion(), () -> "activity " + WorkItemStore.describe(held.lease()));
+        }
         if (db.update(Sql.ABANDON_INSTANCE_LOCK, visibleAt, item.instanceId(), item.lockToken()) == 0) {
             return null; // the lock went to someone else, and the messages with it
         }
@@ -154,11 +201,19 @@ final class OrchestrationStore {
         return null;
     }
 
-    /** Extends the lock, and with it the time the fetched messages stay hidden. */
+    /**
+     * Extends the lock, and with it the time the fetched messages stay hidden and the lease of a held
+     * completion's work item; false if either was lost (the turn could not commit).
+     */
     boolean renew(Db db, OrchestrationItem item, Receipt receipt, Duration lockTimeout) throws SQLException {
         long now = db.now();
         long lockedUntil = now + lockTimeout.toMillis();
         if (db.update(Sql.RENEW_INSTANCE_LOCK, lockedUntil, item.instanceId(), item.lockToken(), now) == 0) {
+            return false;
+        }
+        HeldCompletion held = receipt.held();
+        if (held != null && db.update(Sql.RENEW_WORK_ITEM, lockedUntil, lockedUntil, held.workItem().rowId(),
+                held.lease().lockToken()) == 0) {
             return false;
         }
         for (long id : receipt.messageIds()) {

@@ -67,6 +67,14 @@ final class Sql {
             + " FROM instances i WHERE i.id = ?1 AND (i.locked_until IS NULL OR i.locked_until <= ?2)"
             + " AND EXISTS (SELECT 1 FROM messages m WHERE m.instance_id = i.id AND m.visible_at <= ?2)";
 
+    /**
+     * One instance, if it is not locked, with the size of its current execution's history (the eager lock
+     * that holds an activity completion instead of storing it).
+     */
+    static final String LOCKABLE_INSTANCE = "SELECT " + InstanceRow.COLUMNS_OF_I + ", (SELECT coalesce(max(h.event_id), 0)"
+            + " FROM history h WHERE h.instance_id = i.id AND h.execution_id = i.execution_id)"
+            + " FROM instances i WHERE i.id = ?1 AND (i.locked_until IS NULL OR i.locked_until <= ?2)";
+
     /** Whether an instance has a visible message. */
     static final String HAS_VISIBLE_MESSAGES = "SELECT EXISTS (SELECT 1 FROM messages WHERE instance_id = ?"
             + " AND visible_at <= ?)";
@@ -124,6 +132,8 @@ final class Sql {
      * Deletes a work item its lease holder completes. A lease that expired but that nobody took since still
      * holds: the token changes only when another worker fetches the item.
      */
+    static final String WORK_ITEM_LEASED = "SELECT EXISTS (SELECT 1 FROM work_items WHERE id = ? AND lock_token = ?)";
+
     static final String DELETE_LEASED_WORK_ITEM = "DELETE FROM work_items WHERE id = ? AND lock_token = ?";
 
     static final String ABANDON_WORK_ITEM = "UPDATE work_items SET lock_token = NULL, locked_until = NULL,"

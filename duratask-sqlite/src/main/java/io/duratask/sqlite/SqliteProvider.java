@@ -198,8 +198,17 @@ public final class SqliteProvider implements Provider {
     }
 
     /**
-     * The completion, and in the same transaction (at the completion's durability) the instance's lock if
-     * nobody holds it, taken exactly as {@link #fetchOrchestrationItem} takes it.
+     * The completion, and in the same transaction the instance's lock if nobody holds it.
+     *
+     * <p>Unless {@link SqliteOptions#syncActivityCompletions()} is on, the lock <em>holds</em> the completion
+     * instead of storing it: the completion is handed to the caller with the instance's visible messages,
+     * the work item stays leased, and the turn's commit deletes the work item in the same durable
+     * transaction that stores the completion in history. An activity step then costs one write transaction
+     * that touches one row (the lock) and one durable commit, instead of a message written, read and deleted
+     * in between. An abandon of the lock stores the completion as a message; a renewal extends the lease; if
+     * the lock's holder dies, the lease expires with it and the activity runs again (at least once). With
+     * {@code syncActivityCompletions}, or if the instance is locked by someone else, the completion is stored
+     * as a message, exactly as {@link #completeWorkItem} stores it.
      */
     @Override
     public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
@@ -208,11 +217,23 @@ public final class SqliteProvider implements Provider {
         Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
         requirePositive(lockTimeout, "lockTimeout");
         String token = newLockToken();
-        return writer.execute("completeWorkItemAndLock", completionDurability, db ->
-                workItems.complete(db, lease, receipt, encoded)
-                        ? orchestrations.lockIfReady(db, completion.instanceId(), lockTimeout, token)
-                        : Optional.<OrchestrationStore.Fetched>empty())
-                .map(this::toItem);
+        if (completionDurability == DURABLE) {
+            return writer.execute("completeWorkItemAndLock", DURABLE, db ->
+                    workItems.complete(db, lease, receipt, encoded)
+                            ? orchestrations.lockIfReady(db, completion.instanceId(), lockTimeout, token)
+                            : Optional.<OrchestrationStore.Fetched>empty())
+                    .map(fetched -> toItem(fetched, null, null));
+        }
+        OrchestrationStore.HeldCompletion held = new OrchestrationStore.HeldCompletion(lease, receipt, encoded);
+        return writer.execute("completeWorkItemAndLock", LOCK_ONLY, db -> {
+            workItems.requireHeld(db, lease, receipt);
+            Optional<OrchestrationStore.Fetched> locked =
+                    orchestrations.lockForCompletion(db, completion.instanceId(), lockTimeout, token);
+            if (locked.isEmpty()) {
+                workItems.complete(db, lease, receipt, encoded);
+            }
+            return locked;
+        }).map(fetched -> toItem(fetched, held, completion));
     }
 
     @Override
@@ -321,9 +342,15 @@ public final class SqliteProvider implements Provider {
 
     /** Decodes what the fetch read, after its batch committed, on the caller's thread. */
     private OrchestrationItem toItem(OrchestrationStore.Fetched fetched) {
+        return toItem(fetched, null, null);
+    }
+
+    /** The item of a lock; {@code held} and its {@code completion} (the newest message) are null or both set. */
+    private OrchestrationItem toItem(OrchestrationStore.Fetched fetched, OrchestrationStore.HeldCompletion held,
+                                     OrchestratorMessage completion) {
         String instanceId = fetched.instance().id();
         List<Codec.MessageRow> rows = fetched.messages();
-        List<OrchestratorMessage> messages = new ArrayList<>(rows.size());
+        List<OrchestratorMessage> messages = new ArrayList<>(rows.size() + 1);
         long[] ids = new long[rows.size()];
         int maxDequeueCount = 0;
         for (int i = 0; i < rows.size(); i++) {
@@ -332,10 +359,14 @@ public final class SqliteProvider implements Provider {
             ids[i] = row.id();
             maxDequeueCount = Math.max(maxDequeueCount, row.dequeueCount());
         }
+        if (completion != null) {
+            messages.add(completion);
+            maxDequeueCount = Math.max(maxDequeueCount, 1);
+        }
         InstanceInfo info = codec.decode(fetched.instance());
         return new OrchestrationItem(instanceId, info, info.executionId(), fetched.historySize(),
                 Collections.unmodifiableList(messages), maxDequeueCount, fetched.lockToken(),
-                new OrchestrationStore.Receipt(ids));
+                new OrchestrationStore.Receipt(ids, held));
     }
 
     private Codec.EncodedMessage encodeStart(OrchestratorMessage startMessage, String operation) {

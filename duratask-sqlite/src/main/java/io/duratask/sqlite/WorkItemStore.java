@@ -49,11 +49,26 @@ final class WorkItemStore {
     /** Deletes the leased work item and enqueues its completion (if its instance exists; true then). */
     boolean complete(Db db, WorkItemLease lease, Receipt receipt, EncodedMessage completion) throws SQLException {
         if (db.update(Sql.DELETE_LEASED_WORK_ITEM, receipt.rowId(), lease.lockToken()) == 0) {
-            throw new LockLostException("work item " + describe(lease) + ": the lease " + lease.lockToken()
-                    + " expired and another worker took the item, or it was completed already;"
-                    + " the completion was not stored");
+            throw lostLease(lease);
         }
         return enqueuer.insertIfInstanceExists(db, completion, () -> "activity " + describe(lease));
+    }
+
+    private static LockLostException lostLease(WorkItemLease lease) {
+        return new LockLostException("work item " + describe(lease) + ": the lease " + lease.lockToken()
+                + " expired and another worker took the item, or it was completed already;"
+                + " the completion was not stored");
+    }
+
+    /**
+     * Checks that {@code lease} still holds its work item, for a completion held with an instance lock.
+     *
+     * @throws LockLostException if it does not
+     */
+    void requireHeld(Db db, WorkItemLease lease, Receipt receipt) throws SQLException {
+        if (db.queryLong(Sql.WORK_ITEM_LEASED, 0, receipt.rowId(), lease.lockToken()) != 1) {
+            throw lostLease(lease);
+        }
     }
 
     Void abandon(Db db, WorkItemLease lease, Receipt receipt, Duration delay) throws SQLException {
@@ -67,7 +82,7 @@ final class WorkItemStore {
         return db.update(Sql.RENEW_WORK_ITEM, lockedUntil, lockedUntil, receipt.rowId(), lease.lockToken()) == 1;
     }
 
-    private static String describe(WorkItemLease lease) {
+    static String describe(WorkItemLease lease) {
         ActivityWorkItem item = lease.item();
         return "'" + item.name() + "' of instance '" + item.instanceId() + "' (scheduled as event " + item.scheduledId() + ")";
     }

@@ -14,4 +14,9 @@ class SqliteEagerDispatchContractTest extends EagerDispatchContract {
     protected Provider createProvider(Clock clock) {
         return SqliteProvider.open(dir.resolve("eager.db"), SqliteOptions.builder().clock(clock).build());
     }
+
+    @Override
+    protected boolean holdsCompletionWithTheLock() {
+        return true;
+    }
 }

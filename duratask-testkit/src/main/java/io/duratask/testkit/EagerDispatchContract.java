@@ -48,6 +48,15 @@ public abstract class EagerDispatchContract {
     /** A fresh, empty store whose notion of "now" (locks, visibility) is {@code clock}. */
     protected abstract Provider createProvider(Clock clock);
 
+    /**
+     * Whether {@link Provider#completeWorkItemAndLock} holds the completion with the lock instead of storing
+     * it (the work item stays leased until the turn's commit; see its javadoc). Then, if the lock's holder
+     * dies, the activity runs again instead of its completion being fetched again. Default false.
+     */
+    protected boolean holdsCompletionWithTheLock() {
+        return false;
+    }
+
     @BeforeEach
     void open() {
         provider = createProvider(clock);
@@ -200,22 +209,71 @@ public abstract class EagerDispatchContract {
     }
 
     @Test
-    void anEagerLockWhoseHolderDiedExpiresAndTheCompletionIsFetchedAgain() {
+    void anEagerLockWhoseHolderDiedExpiresAndTheCompletionIsDeliveredAgain() {
         OrchestrationItem item = startAndFetch("i1");
         WorkItemLease lease = provider.commitOrchestrationItemAndLease(item, schedule(item, "A"), 1, LOCK).leases().get(0);
         OrchestrationItem locked = provider.completeWorkItemAndLock(lease, completion(lease, "\"r\""), LOCK).orElseThrow();
 
         clock.advance(LOCK.minusSeconds(1));
         assertThat(provider.fetchOrchestrationItem(LOCK)).as("still locked").isEmpty();
+        assertThat(provider.fetchWorkItem(LOCK)).as("the work item is done or still leased").isEmpty();
         clock.advance(Duration.ofSeconds(2));
-        OrchestrationItem again = provider.fetchOrchestrationItem(LOCK).orElseThrow();
 
+        OrchestrationItem again;
+        if (holdsCompletionWithTheLock()) {
+            assertThat(provider.fetchOrchestrationItem(LOCK)).as("the completion died with its holder").isEmpty();
+            WorkItemLease rerun = provider.fetchWorkItem(LOCK).orElseThrow();
+            assertThat(rerun.item()).isEqualTo(lease.item());
+            assertThat(rerun.dequeueCount()).isEqualTo(2);
+            assertThat(provider.completeWorkItemAndLock(rerun, completion(rerun, "\"r2\""), LOCK)).isPresent();
+            return;
+        }
+        again = provider.fetchOrchestrationItem(LOCK).orElseThrow();
         assertThat(again.messages()).isEqualTo(locked.messages());
         assertThat(again.maxDequeueCount()).isEqualTo(2);
+        assertThat(provider.fetchWorkItem(LOCK)).as("the activity does not run again").isEmpty();
         assertThatThrownBy(() -> provider.commitOrchestrationItem(locked, schedule(locked)))
                 .isInstanceOf(LockLostException.class);
         provider.commitOrchestrationItem(again, schedule(again));
         assertThat(provider.readHistory("i1", 0)).hasSize(3);
+    }
+
+    @Test
+    void anAbandonedEagerLockKeepsTheCompletionExactlyOnce() {
+        OrchestrationItem item = startAndFetch("i1");
+        WorkItemLease lease = provider.commitOrchestrationItemAndLease(item, schedule(item, "A"), 1, LOCK).leases().get(0);
+        provider.enqueue(event("i1", "first"));
+        OrchestrationItem locked = provider.completeWorkItemAndLock(lease, completion(lease, "\"r\""), LOCK).orElseThrow();
+
+        provider.abandonOrchestrationItem(locked, Duration.ZERO);
+
+        OrchestrationItem again = provider.fetchOrchestrationItem(LOCK).orElseThrow();
+        assertThat(again.messages()).extracting(OrchestratorMessage::event)
+                .hasExactlyElementsOfTypes(EventRaised.class, ActivityCompleted.class);
+        assertThat(provider.fetchWorkItem(LOCK)).as("the activity does not run again").isEmpty();
+        assertThatThrownBy(() -> provider.commitOrchestrationItem(locked, schedule(locked)))
+                .isInstanceOf(LockLostException.class);
+        provider.commitOrchestrationItem(again, schedule(again));
+        assertThat(provider.readHistory("i1", 0)).extracting(HistoryEvent::getClass).containsExactly(
+                OrchestrationStarted.class, ActivityScheduled.class, EventRaised.class, ActivityCompleted.class);
+        assertThat(provider.fetchOrchestrationItem(LOCK)).isEmpty();
+    }
+
+    @Test
+    void aRenewedEagerLockStillCommitsAfterTheFirstLockTimeout() {
+        OrchestrationItem item = startAndFetch("i1");
+        WorkItemLease lease = provider.commitOrchestrationItemAndLease(item, schedule(item, "A"), 1, LOCK).leases().get(0);
+        OrchestrationItem locked = provider.completeWorkItemAndLock(lease, completion(lease, "\"r\""), LOCK).orElseThrow();
+
+        clock.advance(LOCK.minusSeconds(1));
+        assertThat(provider.renewOrchestrationLock(locked, LOCK)).isTrue();
+        clock.advance(Duration.ofSeconds(2));
+
+        assertThat(provider.fetchWorkItem(LOCK)).as("the activity does not run again").isEmpty();
+        assertThat(provider.fetchOrchestrationItem(LOCK)).as("still locked").isEmpty();
+        provider.commitOrchestrationItem(locked, schedule(locked));
+        assertThat(provider.readHistory("i1", 0)).hasSize(3);
+        assertThat(provider.fetchWorkItem(LOCK)).isEmpty();
     }
 
     @Test
