@@ -196,31 +196,37 @@ public final class InMemoryProvider implements Provider {
             checkOpen();
             Instant now = clock.instant();
             Instance inst = lockedInstance(item, now);
-            inst.history(commit.executionId()).addAll(commit.newEvents());
-            List<WorkItemLease> leases = new ArrayList<>(Math.min(maxLeases, commit.workItems().size()));
-            for (ActivityWorkItem w : commit.workItems()) {
-                WorkEntry entry = new WorkEntry(++seq, w, now);
-                if (leases.size() < maxLeases) {
-                    leases.add(lease(entry, now, lockTimeout));
-                } else {
-                    workQueue.add(entry);
-                }
-            }
-            inst.messages.removeAll((List<Message>) item.receipt());
-            InstanceUpdate u = commit.update();
-            Instant created = inst.info == null ? now : inst.info.createdAt();
-            String parent = inst.info == null ? null : inst.info.parentInstanceId();
-            inst.info = new InstanceInfo(inst.id, u.name(), u.version(), u.executionId(), u.status(), u.input(), u.output(),
-                    u.failure(), u.customStatus(), parent, created, now);
-            inst.history(u.executionId());
-            unlock(inst);
-            for (OrchestratorMessage m : commit.messages()) {
-                addMessage(instanceFor(m, now), m, now);
-            }
-            return new CommitOutcome(leases, markReadyIfVisible(inst, now));
+            return apply(inst, commit, maxLeases, lockTimeout, now, (List<Message>) item.receipt());
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Stores a turn of {@code inst} (locked by the caller, or idle) and releases its lock. Under {@code lock}. */
+    private CommitOutcome apply(Instance inst, TurnCommit commit, int maxLeases, Duration lockTimeout, Instant now,
+                                List<Message> consumed) {
+        inst.history(commit.executionId()).addAll(commit.newEvents());
+        List<WorkItemLease> leases = new ArrayList<>(Math.min(maxLeases, commit.workItems().size()));
+        for (ActivityWorkItem w : commit.workItems()) {
+            WorkEntry entry = new WorkEntry(++seq, w, now);
+            if (leases.size() < maxLeases) {
+                leases.add(lease(entry, now, lockTimeout));
+            } else {
+                workQueue.add(entry);
+            }
+        }
+        inst.messages.removeAll(consumed);
+        InstanceUpdate u = commit.update();
+        Instant created = inst.info == null ? now : inst.info.createdAt();
+        String parent = inst.info == null ? null : inst.info.parentInstanceId();
+        inst.info = new InstanceInfo(inst.id, u.name(), u.version(), u.executionId(), u.status(), u.input(), u.output(),
+                u.failure(), u.customStatus(), parent, created, now);
+        inst.history(u.executionId());
+        unlock(inst);
+        for (OrchestratorMessage m : commit.messages()) {
+            addMessage(instanceFor(m, now), m, now);
+        }
+        return new CommitOutcome(leases, markReadyIfVisible(inst, now));
     }
 
     @Override
@@ -368,6 +374,46 @@ public final class InMemoryProvider implements Provider {
                 ready.remove(inst.id);
             }
             return item;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean supportsCompleteAndCommit() {
+        return true;
+    }
+
+    @Override
+    public Optional<CommitOutcome> completeWorkItemAndCommit(WorkItemLease lease, OrchestratorMessage completion,
+                                                             long historySize, TurnCommit commit, int maxLeases,
+                                                             Duration lockTimeout) {
+        if (maxLeases < 0) {
+            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
+        }
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+        }
+        lock.lock();
+        try {
+            checkOpen();
+            Instant now = clock.instant();
+            WorkEntry w = leasedWork.get((Long) lease.receipt());
+            if (w == null || !lease.lockToken().equals(w.lockToken) || !w.lockedUntil.isAfter(now)) {
+                throw new LockLostException("work item " + lease.item().name() + " of " + lease.item().instanceId());
+            }
+            leasedWork.remove(w.id);
+            Instance inst = instances.get(completion.instanceId());
+            boolean idle = inst != null && inst.info != null && !inst.unavailable(now)
+                    && inst.info.executionId() == commit.executionId()
+                    && inst.history(commit.executionId()).size() == historySize && !hasVisibleMessage(inst, now);
+            if (!idle) {
+                if (inst != null) {
+                    addMessage(inst, completion, now);
+                }
+                return Optional.empty();
+            }
+            return Optional.of(apply(inst, commit, maxLeases, lockTimeout, now, List.of()));
         } finally {
             lock.unlock();
         }
@@ -768,6 +814,15 @@ public final class InMemoryProvider implements Provider {
     }
 
     /** Lists {@code inst} as ready if it has a visible message; true if it has. */
+    private static boolean hasVisibleMessage(Instance inst, Instant now) {
+        for (Message m : inst.messages) {
+            if (!m.visibleAt.isAfter(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean markReadyIfVisible(Instance inst, Instant now) {
         for (Message m : inst.messages) {
             if (!m.visibleAt.isAfter(now)) {

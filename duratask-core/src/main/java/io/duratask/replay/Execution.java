@@ -194,6 +194,18 @@ public final class Execution {
         return history.size();
     }
 
+    /**
+     * Whether the code waits for the completion of {@code scheduledId} and for nothing else: no other call,
+     * timer or event wait outstanding, running, not suspended, no cancellation pending. A runtime uses it
+     * to guess that this completion will be the instance's only message (see
+     * {@link io.duratask.spi.Provider#completeWorkItemAndCommit}); the provider checks that for certain.
+     */
+    public boolean awaitsOnly(long scheduledId) {
+        return !aborted && !isEnded() && !suspended && !cancelRequested && nondeterminism == null
+                && pending.size() == 1 && pending.containsKey(scheduledId)
+                && eventWaiters.values().stream().allMatch(ArrayDeque::isEmpty);
+    }
+
     public boolean isEnded() {
         return status != RuntimeStatus.RUNNING || continuedAsNew;
     }

@@ -47,12 +47,8 @@ final class ActivityDispatcher {
         this.eager = eager;
         this.renewer = new LockRenewer(options.lockTimeout());
         this.loop = new WorkerLoop<>("duratask-activity", options.activityConcurrency(),
-                () -> provider.fetchWorkItem(options.lockTimeout()), lease -> {
-                    OrchestrationItem next = run(lease);
-                    if (next != null) {
-                        eager.start(next);
-                    }
-                }, wakeups.activities(), slots, options.idlePollInterval());
+                () -> provider.fetchWorkItem(options.lockTimeout()), lease -> eager.start(run(lease)),
+                wakeups.activities(), slots, options.idlePollInterval());
     }
 
     /** Runs eager work on a thread that {@link #stop} waits for; false if stopping. */
@@ -80,10 +76,11 @@ final class ActivityDispatcher {
     }
 
     /**
-     * Runs one leased activity and completes it. Returns the instance the completion locked for this process
-     * (eager dispatch), holding a turn slot, for the caller to run the turn; null if none.
+     * Runs one leased activity and completes it. Returns what the completion handed to this process (eager
+     * dispatch) for the caller to run: the instance it locked, holding a turn slot, or the activities leased
+     * by the turn it was committed with, each holding an activity slot.
      */
-    OrchestrationItem run(WorkItemLease lease) {
+    EagerDispatch.Next run(WorkItemLease lease) {
         ActivityWorkItem item = lease.item();
         MDC.put("instanceId", item.instanceId());
         MDC.put("activity", item.name());
@@ -93,12 +90,12 @@ final class ActivityDispatcher {
             if (stopping && Thread.interrupted()) {
                 // cut short by shutdown: not a failure of the activity; it runs again after restart
                 provider.abandonWorkItem(lease, Duration.ZERO);
-                return null;
+                return EagerDispatch.Next.NOTHING;
             }
             return complete(lease, OrchestratorMessage.of(item.instanceId(), item.executionId(), outcome));
         } catch (LockLostException e) {
             log.warn("activity {} of {}: {}; another worker will run it", item.name(), item.instanceId(), e.getMessage());
-            return null;
+            return EagerDispatch.Next.NOTHING;
         } finally {
             renewer.release(lease);
             MDC.remove("instanceId");
@@ -106,9 +103,34 @@ final class ActivityDispatcher {
         }
     }
 
-    /** Completes; with a free turn slot, also asks for the instance's lock so that this process runs the turn. */
-    private OrchestrationItem complete(WorkItemLease lease, OrchestratorMessage completion) {
+    /**
+     * Completes. With a free turn slot, first tries the eager step (the completion committed with its turn,
+     * see {@link OrchestrationDispatcher#tryStep}); failing that, asks for the instance's lock with the
+     * completion so that this process runs the turn.
+     */
+    private EagerDispatch.Next complete(WorkItemLease lease, OrchestratorMessage completion) {
         if (eager.reserveTurn()) {
+            OrchestrationDispatcher.Step step;
+            try {
+                step = eager.tryStep(lease, completion);
+            } catch (RuntimeException | Error e) {
+                eager.releaseTurn();
+                throw e;
+            }
+            switch (step.kind()) {
+                case COMMITTED -> {
+                    eager.releaseTurn();
+                    return EagerDispatch.Next.leases(step.leases());
+                }
+                case COMPLETION_STORED -> {
+                    eager.releaseTurn();
+                    wakeups.orchestrations().signal();
+                    return EagerDispatch.Next.NOTHING;
+                }
+                case NOT_TRIED -> {
+                    // the lock below
+                }
+            }
             Optional<OrchestrationItem> locked;
             try {
                 locked = provider.completeWorkItemAndLock(lease, completion, options.lockTimeout());
@@ -117,14 +139,14 @@ final class ActivityDispatcher {
                 throw e;
             }
             if (locked.isPresent()) {
-                return locked.get();
+                return EagerDispatch.Next.turn(locked.get());
             }
             eager.releaseTurn();
         } else {
             provider.completeWorkItem(lease, completion);
         }
         wakeups.orchestrations().signal();
-        return null;
+        return EagerDispatch.Next.NOTHING;
     }
 
     private HistoryEvent execute(WorkItemLease lease) {

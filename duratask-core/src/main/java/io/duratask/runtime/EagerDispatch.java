@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Work handed straight to this process instead of going through a fetch: the activities a turn commit
- * leased to it ({@link Provider#commitOrchestrationItemAndLease}) and the instance an activity completion
- * locked for it ({@link Provider#completeWorkItemAndLock}).
+ * leased to it ({@link Provider#commitOrchestrationItemAndLease}), the instance an activity completion
+ * locked for it ({@link Provider#completeWorkItemAndLock}), and the activities leased by the turn an activity
+ * completion was committed with ({@link Provider#completeWorkItemAndCommit}: the turn runs on the
+ * activity's thread, with no lock taken in between).
  *
  * <p>Slots are taken before the provider call, and only those free at that moment, so eager work never
  * waits for a worker and the concurrency bounds hold. A worker that received such work from a fetch starts
@@ -29,6 +31,22 @@ final class EagerDispatch {
     private OrchestrationDispatcher orchestrations;
     private ActivityDispatcher activities;
     private volatile boolean open = true;
+
+    /**
+     * What a finished step hands back to run next: an instance locked for a turn (holding a turn slot), or
+     * activities leased to this process (each holding an activity slot); at most one of them.
+     */
+    record Next(OrchestrationItem turn, List<WorkItemLease> leases) {
+        static final Next NOTHING = new Next(null, List.of());
+
+        static Next turn(OrchestrationItem item) {
+            return new Next(item, List.of());
+        }
+
+        static Next leases(List<WorkItemLease> leases) {
+            return leases.isEmpty() ? NOTHING : new Next(null, leases);
+        }
+    }
 
     EagerDispatch(Provider provider, boolean enabled, Slots turnSlots, Slots activitySlots) {
         this.provider = provider;
@@ -63,6 +81,19 @@ final class EagerDispatch {
     /** No more eager leases or locks (the runtime is stopping); work already handed over still runs. */
     void close() {
         open = false;
+    }
+
+    /** The eager step of an activity completion; see {@link OrchestrationDispatcher#tryStep}. */
+    OrchestrationDispatcher.Step tryStep(WorkItemLease lease, io.duratask.spi.OrchestratorMessage completion) {
+        return orchestrations.tryStep(lease, completion);
+    }
+
+    /** Starts what a step handed back on threads of its own. */
+    void start(Next next) {
+        if (next.turn() != null) {
+            spawn(next.turn());
+        }
+        start(next.leases());
     }
 
     /** Starts leased activities (each holding its slot) on threads of their own. */
@@ -100,11 +131,17 @@ final class EagerDispatch {
                     }
                     next = leases.isEmpty() ? null : leases.get(0);
                 } else {
+                    Next after;
                     try {
-                        next = activities.run((WorkItemLease) work);
+                        after = activities.run((WorkItemLease) work);
                     } finally {
                         activitySlots.release();
                     }
+                    List<WorkItemLease> leases = after.leases();
+                    for (int i = 1; i < leases.size(); i++) {
+                        spawn(leases.get(i));
+                    }
+                    next = after.turn() != null ? after.turn() : leases.isEmpty() ? null : leases.get(0);
                 }
             } catch (RuntimeException e) {
                 // the provider failed; a lease or lock not completed expires and the work is redone

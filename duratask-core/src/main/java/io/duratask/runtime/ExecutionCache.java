@@ -41,6 +41,21 @@ final class ExecutionCache {
         return null;
     }
 
+    /**
+     * Removes and returns the cached execution of {@code instanceId} if it is at {@code executionId} and waits
+     * for the completion of {@code scheduledId} alone ({@link Execution#awaitsOnly}); otherwise leaves the
+     * cache as it is and returns null.
+     */
+    synchronized Execution takeIfAwaitingOnly(String instanceId, long executionId, long scheduledId) {
+        Execution e = entries.get(instanceId);
+        if (e == null || e.executionId() != executionId || !e.awaitsOnly(scheduledId)) {
+            return null;
+        }
+        entries.remove(instanceId);
+        hits++;
+        return e;
+    }
+
     void put(Execution execution) {
         if (capacity == 0) {
             execution.abort();

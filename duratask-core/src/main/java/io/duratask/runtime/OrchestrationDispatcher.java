@@ -3,6 +3,8 @@ package io.duratask.runtime;
 import io.duratask.Registry;
 import io.duratask.RuntimeOptions;
 import io.duratask.history.HistoryEvent;
+import io.duratask.replay.Execution;
+import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.LockLostException;
 import io.duratask.spi.OrchestrationItem;
@@ -13,6 +15,7 @@ import io.duratask.spi.WorkItemLease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -98,6 +101,89 @@ final class OrchestrationDispatcher {
             MDC.remove("instanceId");
             MDC.remove("executionId");
         }
+        afterCommit(item, turn, outcome, fetched);
+        return outcome.leases();
+    }
+
+    /** What happened to an activity completion offered to {@link #tryStep}. */
+    enum StepKind {
+        /** Not tried (no cached execution waiting for it alone, or the provider cannot); nothing stored. */
+        NOT_TRIED,
+        /** The instance was not idle: the completion was stored as a message, the turn discarded. */
+        COMPLETION_STORED,
+        /** The completion and its turn were committed together. */
+        COMMITTED
+    }
+
+    /** The outcome of {@link #tryStep}; {@code leases} are the work items leased to this process. */
+    record Step(StepKind kind, List<WorkItemLease> leases) {
+        static final Step NOT_TRIED = new Step(StepKind.NOT_TRIED, List.of());
+        static final Step COMPLETION_STORED = new Step(StepKind.COMPLETION_STORED, List.of());
+    }
+
+    /**
+     * The eager step after an activity completion ({@link Provider#completeWorkItemAndCommit}): if this
+     * process has the instance's execution cached and it waits for this completion alone, runs the turn on it
+     * right here, before any lock, and commits the completion with the turn in one durable step; the provider
+     * applies it only if the instance is idle at exactly that history. The caller holds a turn slot.
+     *
+     * @throws LockLostException if the activity's lease was lost (nothing stored)
+     */
+    Step tryStep(WorkItemLease lease, OrchestratorMessage completion) {
+        if (!provider.supportsCompleteAndCommit()) {
+            return Step.NOT_TRIED;
+        }
+        ActivityWorkItem work = lease.item();
+        Execution ex = cache.takeIfAwaitingOnly(work.instanceId(), work.executionId(), work.scheduledId());
+        if (ex == null) {
+            return Step.NOT_TRIED;
+        }
+        long historySize = ex.historySize();
+        OrchestrationItem item = new OrchestrationItem(work.instanceId(), null, work.executionId(), historySize,
+                List.of(completion), 1, null, null);
+        MDC.put("instanceId", item.instanceId());
+        MDC.put("executionId", Long.toString(item.executionId()));
+        TurnProcessor.Turn turn;
+        try {
+            try {
+                turn = processor.process(item, ex);
+            } catch (RuntimeException | Error e) {
+                ex.abort();
+                log.warn("instance {}: an eager turn failed ({}); the completion goes the usual way", item.instanceId(),
+                        e.toString());
+                return Step.NOT_TRIED;
+            }
+            if (turn.execution() != null && !turn.ended()) {
+                cache.put(turn.execution()); // before the commit, as in runTurn
+            }
+            TurnCommit commit = turn.commit();
+            int slots = eager.reserveActivities(commit.workItems().size());
+            Optional<CommitOutcome> committed;
+            try {
+                committed = provider.completeWorkItemAndCommit(lease, completion, historySize, commit, slots,
+                        options.lockTimeout());
+            } catch (RuntimeException | Error e) {
+                eager.releaseActivities(slots);
+                discard(turn);
+                throw e;
+            }
+            if (committed.isEmpty()) {
+                eager.releaseActivities(slots);
+                discard(turn);
+                return Step.COMPLETION_STORED;
+            }
+            CommitOutcome outcome = committed.get();
+            eager.releaseActivities(slots - outcome.leases().size());
+            afterCommit(item, turn, outcome, false);
+            return new Step(StepKind.COMMITTED, outcome.leases());
+        } finally {
+            MDC.remove("instanceId");
+            MDC.remove("executionId");
+        }
+    }
+
+    /** After a committed turn: stops an ended execution, wakes whoever has new work, tells waiters. */
+    private void afterCommit(OrchestrationItem item, TurnProcessor.Turn turn, CommitOutcome outcome, boolean fetched) {
         if (turn.execution() != null && turn.ended()) {
             turn.execution().abort();
         }
@@ -119,7 +205,6 @@ final class OrchestrationDispatcher {
                 || turn.commit().newEvents().stream().anyMatch(e -> e instanceof HistoryEvent.ContinuedAsNew)) {
             waiters.notifyChanged(item.instanceId());
         }
-        return outcome.leases();
     }
 
     private void abandonQuietly(OrchestrationItem item, Duration delay) {

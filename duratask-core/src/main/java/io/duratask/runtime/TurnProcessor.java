@@ -55,6 +55,14 @@ final class TurnProcessor {
     }
 
     Turn process(OrchestrationItem item) {
+        return process(item, null);
+    }
+
+    /**
+     * The commit for {@code item}, on {@code taken} if not null: an execution the caller took out of the
+     * cache itself, at the item's execution and history size.
+     */
+    Turn process(OrchestrationItem item, Execution taken) {
         String id = item.instanceId();
         Instant now = options.clock().instant();
         List<OrchestratorMessage> replies = new ArrayList<>();
@@ -82,7 +90,7 @@ final class TurnProcessor {
             return new Turn(poisoned(item, incoming, replies, now), null, true);
         }
 
-        Execution ex = cache.take(id, item.executionId(), item.historySize());
+        Execution ex = taken != null ? taken : cache.take(id, item.executionId(), item.historySize());
         if (ex == null) {
             List<HistoryEvent> history = item.historySize() == 0 ? List.of() : provider.readHistory(id, item.executionId());
             OrchestrationStarted started = history.isEmpty() ? firstStart(incoming) : (OrchestrationStarted) history.get(0);

@@ -104,6 +104,36 @@ public interface Provider extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Whether this provider implements {@link #completeWorkItemAndCommit}. Default false.
+     */
+    default boolean supportsCompleteAndCommit() {
+        return false;
+    }
+
+    /**
+     * Eager step (optional; see {@link #supportsCompleteAndCommit}): an activity completion and the turn that
+     * consumes it, in one atomic step, without locking the instance in between. The caller computed
+     * {@code commit} by delivering {@code completion}, alone, to its own copy of the instance's current
+     * execution ({@code commit.executionId()}), whose history held {@code historySize} events.
+     *
+     * <p>If the instance is idle, meaning nobody holds its lock (an abandon's delay counts as held), it has no
+     * visible message, and its current execution and history size are exactly those, the provider deletes
+     * the work item and applies {@code commit} exactly as {@link #commitOrchestrationItemAndLease} applies it
+     * for a lock whose only message is {@code completion}, leasing up to {@code maxLeases} of its work items
+     * to the caller; it returns that outcome. This is durable like a turn commit. Otherwise it applies
+     * nothing of {@code commit}, stores the completion exactly as {@link #completeWorkItem} does, and returns
+     * empty: the caller discards its turn.
+     *
+     * @throws LockLostException if the lease expired and was taken; nothing is applied
+     * @throws UnsupportedOperationException if {@link #supportsCompleteAndCommit} is false
+     */
+    default Optional<CommitOutcome> completeWorkItemAndCommit(WorkItemLease lease, OrchestratorMessage completion,
+                                                              long historySize, TurnCommit commit, int maxLeases,
+                                                              Duration lockTimeout) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement completeWorkItemAndCommit");
+    }
+
     /** Releases the work item; it becomes visible again after {@code delay}. */
     void abandonWorkItem(WorkItemLease lease, Duration delay);
 

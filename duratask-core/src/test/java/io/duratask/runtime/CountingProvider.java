@@ -23,7 +23,9 @@ final class CountingProvider {
         InvocationHandler handler = (self, method, args) -> {
             boolean optional = method.getName().equals("commitOrchestrationItemAndLease")
                     || method.getName().equals("completeWorkItemAndLock")
-                    || method.getName().equals("createInstanceAndLock");
+                    || method.getName().equals("createInstanceAndLock")
+                    || method.getName().equals("supportsCompleteAndCommit")
+                    || method.getName().equals("completeWorkItemAndCommit");
             Object result;
             try {
                 result = !eager && optional ? InvocationHandler.invokeDefault(self, method, args)

@@ -77,8 +77,23 @@ class EagerDispatchTest {
         assertThat(counting.count("fetchWorkItem")).as("activities fetched: %s", counting).isZero();
         assertThat(counting.count("fetchOrchestrationItem")).as("turns fetched: %s", counting).isZero();
         assertThat(counting.count("createInstanceAndLock")).isEqualTo(1);
-        assertThat(counting.count("completeWorkItemAndLock")).isEqualTo(CHAIN);
+        assertThat(counting.count("completeWorkItemAndCommit")).as("each completion committed with its turn: %s",
+                counting).isEqualTo(CHAIN);
+        assertThat(counting.count("completeWorkItemAndLock")).isZero();
         assertThat(counting.count("completeWorkItem")).isZero();
+        assertThat(counting.count("commitOrchestrationItemAndLease")).as("only the first turn").isEqualTo(1);
+    }
+
+    @Test
+    void withoutACachedExecutionEachCompletionLocksItsInstanceForTheTurn() {
+        CountingProvider counting = new CountingProvider(new InMemoryProvider(), true);
+
+        assertThat(runChain(counting, quiet().cacheSize(0).build())).isEqualTo(CHAIN);
+
+        assertThat(counting.count("fetchWorkItem")).as("activities fetched: %s", counting).isZero();
+        assertThat(counting.count("fetchOrchestrationItem")).as("turns fetched: %s", counting).isZero();
+        assertThat(counting.count("completeWorkItemAndCommit")).as("nothing to compute the turn on").isZero();
+        assertThat(counting.count("completeWorkItemAndLock")).isEqualTo(CHAIN);
     }
 
     @Test

@@ -148,6 +148,32 @@ final class OrchestrationStore {
             throw new LockLostException("instance '" + instanceId + "': the lock " + item.lockToken()
                     + " expired or was taken by another worker; the turn was not committed");
         }
+        return apply(db, instanceId, now, commit, leaseTokens, lockTimeout, receipt.messageIds());
+    }
+
+    /**
+     * The eager step's check: whether {@code instanceId} is idle at exactly {@code historySize} events of
+     * {@code executionId} (not locked, no visible message).
+     */
+    boolean isIdleAt(Db db, String instanceId, long executionId, long historySize) throws SQLException {
+        return db.queryLong(Sql.INSTANCE_IDLE_AT, 0, instanceId, executionId, db.now(), historySize) == 1;
+    }
+
+    /** Stores the turn of an instance that {@link #isIdleAt} found idle, as {@link #commit} stores a locked one. */
+    Committed commitIdle(Db db, String instanceId, EncodedCommit commit, List<String> leaseTokens, Duration lockTimeout)
+            throws SQLException {
+        long now = db.now();
+        InstanceUpdate u = commit.update();
+        if (u != null) {
+            db.update(Sql.COMMIT_IDLE_INSTANCE, u.name(), u.version(), u.executionId(), u.status().name(), u.input(),
+                    u.output(), commit.failureJson(), u.customStatus(), now, instanceId);
+        }
+        return apply(db, instanceId, now, commit, leaseTokens, lockTimeout, new long[0]);
+    }
+
+    /** Everything of a turn but the instance row: history, work items, messages, and the consumed messages. */
+    private Committed apply(Db db, String instanceId, long now, EncodedCommit commit, List<String> leaseTokens,
+                            Duration lockTimeout, long[] consumedMessageIds) throws SQLException {
         for (EncodedEvent event : commit.events()) {
             db.update(Sql.INSERT_EVENT, instanceId, commit.executionId(), event.eventId(), event.json());
         }
@@ -175,7 +201,7 @@ final class OrchestrationStore {
                 enqueuer.insertIfInstanceExists(db, m, () -> "instance '" + instanceId + "'");
             }
         }
-        for (long id : receipt.messageIds()) {
+        for (long id : consumedMessageIds) {
             db.update(Sql.DELETE_MESSAGE, id);
         }
         return new Committed(leases, db.queryLong(Sql.HAS_VISIBLE_MESSAGES, 0, instanceId, now) == 1);

@@ -27,6 +27,10 @@ final class Sql {
             + " WHERE id = ? AND lock_token = ? AND locked_until > ?";
 
     /** Releases a held lock without touching the metadata (a commit without an update). */
+    /** The turn of an idle instance, committed without a lock (the eager step checked it is idle). */
+    static final String COMMIT_IDLE_INSTANCE = "UPDATE instances SET name = ?, version = ?, execution_id = ?,"
+            + " status = ?, input = ?, output = ?, failure_json = ?, custom_status = ?, updated_at = ? WHERE id = ?";
+
     static final String RELEASE_HELD_INSTANCE_LOCK = "UPDATE instances SET lock_token = NULL, locked_until = NULL"
             + " WHERE id = ? AND lock_token = ? AND locked_until > ?";
 
@@ -74,6 +78,16 @@ final class Sql {
     static final String LOCKABLE_INSTANCE = "SELECT " + InstanceRow.COLUMNS_OF_I + ", (SELECT coalesce(max(h.event_id), 0)"
             + " FROM history h WHERE h.instance_id = i.id AND h.execution_id = i.execution_id)"
             + " FROM instances i WHERE i.id = ?1 AND (i.locked_until IS NULL OR i.locked_until <= ?2)";
+
+    /**
+     * Whether an instance is idle at an exact history: not locked (an abandon's delay counts as locked), at
+     * execution {@code ?2} with {@code ?4} events, and without a visible message (the eager step).
+     */
+    static final String INSTANCE_IDLE_AT = "SELECT EXISTS (SELECT 1 FROM instances i WHERE i.id = ?1"
+            + " AND i.execution_id = ?2 AND (i.locked_until IS NULL OR i.locked_until <= ?3)"
+            + " AND (SELECT coalesce(max(h.event_id), 0) FROM history h WHERE h.instance_id = i.id"
+            + " AND h.execution_id = i.execution_id) = ?4"
+            + " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.instance_id = i.id AND m.visible_at <= ?3))";
 
     /** Whether an instance has a visible message. */
     static final String HAS_VISIBLE_MESSAGES = "SELECT EXISTS (SELECT 1 FROM messages WHERE instance_id = ?"

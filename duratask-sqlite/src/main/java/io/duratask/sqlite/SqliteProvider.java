@@ -149,11 +149,7 @@ public final class SqliteProvider implements Provider {
     private CommitOutcome commit(OrchestrationItem item, TurnCommit commit, int maxLeases, Duration lockTimeout) {
         OrchestrationStore.Receipt receipt = OrchestrationStore.receiptOf(Objects.requireNonNull(item, "item"));
         Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
-        int leases = Math.min(maxLeases, commit.workItems().size());
-        List<String> tokens = new ArrayList<>(leases);
-        for (int i = 0; i < leases; i++) {
-            tokens.add(newLockToken());
-        }
+        List<String> tokens = newLockTokens(Math.min(maxLeases, commit.workItems().size()));
         OrchestrationStore.Committed done = writer.execute("commitOrchestrationItem", DURABLE,
                 db -> orchestrations.commit(db, item, receipt, encoded, tokens, lockTimeout));
         return new CommitOutcome(done.leases(), done.hasMessages());
@@ -234,6 +230,41 @@ public final class SqliteProvider implements Provider {
             }
             return locked;
         }).map(fetched -> toItem(fetched, held, completion));
+    }
+
+    @Override
+    public boolean supportsCompleteAndCommit() {
+        return true;
+    }
+
+    /**
+     * The eager step: one durable transaction that checks the work item's lease and that the instance is idle
+     * at {@code historySize}, then deletes the work item and stores the turn (an activity step then costs one
+     * write transaction in all); or, if the instance is not idle, stores the completion as a message.
+     */
+    @Override
+    public Optional<CommitOutcome> completeWorkItemAndCommit(WorkItemLease lease, OrchestratorMessage completion,
+                                                             long historySize, TurnCommit commit, int maxLeases,
+                                                             Duration lockTimeout) {
+        WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
+        Codec.EncodedMessage encodedCompletion = codec.encode(Objects.requireNonNull(completion, "completion"));
+        Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
+        if (maxLeases < 0) {
+            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
+        }
+        requirePositive(lockTimeout, "lockTimeout");
+        String instanceId = completion.instanceId();
+        List<String> tokens = newLockTokens(Math.min(maxLeases, commit.workItems().size()));
+        return writer.execute("completeWorkItemAndCommit", DURABLE, db -> {
+            workItems.requireHeld(db, lease, receipt);
+            if (!orchestrations.isIdleAt(db, instanceId, commit.executionId(), historySize)) {
+                workItems.complete(db, lease, receipt, encodedCompletion);
+                return Optional.<CommitOutcome>empty();
+            }
+            workItems.complete(db, lease, receipt, null);
+            OrchestrationStore.Committed done = orchestrations.commitIdle(db, instanceId, encoded, tokens, lockTimeout);
+            return Optional.of(new CommitOutcome(done.leases(), done.hasMessages()));
+        });
     }
 
     @Override
@@ -341,6 +372,14 @@ public final class SqliteProvider implements Provider {
     }
 
     /** Decodes what the fetch read, after its batch committed, on the caller's thread. */
+    private static List<String> newLockTokens(int n) {
+        List<String> tokens = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            tokens.add(newLockToken());
+        }
+        return tokens;
+    }
+
     private OrchestrationItem toItem(OrchestrationStore.Fetched fetched) {
         return toItem(fetched, null, null);
     }

@@ -46,12 +46,15 @@ final class WorkItemStore {
         return Optional.of(new WorkItemLease(item, token, dequeueCount, new Receipt(rowId)));
     }
 
-    /** Deletes the leased work item and enqueues its completion (if its instance exists; true then). */
+    /**
+     * Deletes the leased work item and enqueues its completion (if its instance exists; true then). A null
+     * {@code completion} is stored elsewhere by the caller (in history, by the eager step).
+     */
     boolean complete(Db db, WorkItemLease lease, Receipt receipt, EncodedMessage completion) throws SQLException {
         if (db.update(Sql.DELETE_LEASED_WORK_ITEM, receipt.rowId(), lease.lockToken()) == 0) {
             throw lostLease(lease);
         }
-        return enqueuer.insertIfInstanceExists(db, completion, () -> "activity " + describe(lease));
+        return completion == null || enqueuer.insertIfInstanceExists(db, completion, () -> "activity " + describe(lease));
     }
 
     private static LockLostException lostLease(WorkItemLease lease) {

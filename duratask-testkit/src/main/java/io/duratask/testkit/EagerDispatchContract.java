@@ -303,6 +303,127 @@ public abstract class EagerDispatchContract {
         assertThat(provider.fetchWorkItem(LOCK)).as("the work item is done").isEmpty();
     }
 
+    // ---- complete and commit (the eager step) ----------------------------------------------------------
+
+    /** A turn computed on a copy of {@code item}'s history plus {@code completion} alone, scheduling {@code next}. */
+    private static TurnCommit stepTurn(long historySize, OrchestratorMessage completion, String... next) {
+        OrchestrationItem asIfLocked = new OrchestrationItem(completion.instanceId(), null, completion.executionId(),
+                historySize, List.of(completion), 1, null, null);
+        return schedule(asIfLocked, next);
+    }
+
+    /** Starts i1 and commits a first turn that schedules A, leased to the caller. */
+    private WorkItemLease startWithLeasedActivity() {
+        OrchestrationItem item = startAndFetch("i1");
+        return provider.commitOrchestrationItemAndLease(item, schedule(item, "A"), 1, LOCK).leases().get(0);
+    }
+
+    @Test
+    void aStepCommitsTheCompletionWithItsTurnOnAnIdleInstance() {
+        if (!provider.supportsCompleteAndCommit()) {
+            assertThatThrownBy(() -> provider.completeWorkItemAndCommit(null, null, 0, null, 0, LOCK))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            return;
+        }
+        WorkItemLease lease = startWithLeasedActivity();
+        OrchestratorMessage done = completion(lease, "\"r\"");
+
+        CommitOutcome outcome = provider.completeWorkItemAndCommit(lease, done, 2, stepTurn(2, done, "B"), 1, LOCK)
+                .orElseThrow();
+
+        assertThat(outcome.leases()).extracting(l -> l.item().name()).containsExactly("B");
+        assertThat(outcome.instanceHasMessages()).isFalse();
+        assertThat(provider.readHistory("i1", 0)).extracting(HistoryEvent::getClass).containsExactly(
+                OrchestrationStarted.class, ActivityScheduled.class, ActivityCompleted.class, ActivityScheduled.class);
+        assertThat(provider.fetchOrchestrationItem(LOCK)).as("the completion is in history, not queued").isEmpty();
+        assertThat(provider.fetchWorkItem(LOCK)).as("A is done and B leased").isEmpty();
+        assertThatThrownBy(() -> provider.completeWorkItem(lease, done)).as("A's work item is gone")
+                .isInstanceOf(LockLostException.class);
+
+        WorkItemLease b = outcome.leases().get(0);
+        OrchestratorMessage bDone = completion(b, "\"b\"");
+        assertThat(provider.completeWorkItemAndCommit(b, bDone, 4, stepTurn(4, bDone), 0, LOCK)).isPresent();
+        assertThat(provider.readHistory("i1", 0)).hasSize(5);
+    }
+
+    @Test
+    void aStepOnAnInstanceWithAVisibleMessageOnlyStoresTheCompletion() {
+        if (!provider.supportsCompleteAndCommit()) {
+            return;
+        }
+        WorkItemLease lease = startWithLeasedActivity();
+        provider.enqueue(event("i1", "first"));
+        OrchestratorMessage done = completion(lease, "\"r\"");
+
+        assertThat(provider.completeWorkItemAndCommit(lease, done, 2, stepTurn(2, done, "B"), 1, LOCK)).isEmpty();
+
+        assertThat(provider.readHistory("i1", 0)).as("nothing of the turn applied").hasSize(2);
+        assertThat(provider.fetchWorkItem(LOCK)).as("no B, and A is done").isEmpty();
+        OrchestrationItem next = provider.fetchOrchestrationItem(LOCK).orElseThrow();
+        assertThat(next.messages()).extracting(OrchestratorMessage::event)
+                .hasExactlyElementsOfTypes(EventRaised.class, ActivityCompleted.class);
+    }
+
+    @Test
+    void aStepOnALockedOrHeldInstanceOnlyStoresTheCompletion() {
+        if (!provider.supportsCompleteAndCommit()) {
+            return;
+        }
+        OrchestrationItem item = startAndFetch("i1");
+        List<WorkItemLease> leases = provider.commitOrchestrationItemAndLease(item, schedule(item, "A", "B"), 2, LOCK)
+                .leases();
+        provider.enqueue(event("i1", "go"));
+        OrchestrationItem locked = provider.fetchOrchestrationItem(LOCK).orElseThrow();
+        OrchestratorMessage aDone = completion(leases.get(0), "\"a\"");
+
+        assertThat(provider.completeWorkItemAndCommit(leases.get(0), aDone, 3, stepTurn(3, aDone), 0, LOCK))
+                .as("locked").isEmpty();
+
+        provider.abandonOrchestrationItem(locked, Duration.ofSeconds(10));
+        OrchestratorMessage bDone = completion(leases.get(1), "\"b\"");
+        assertThat(provider.completeWorkItemAndCommit(leases.get(1), bDone, 3, stepTurn(3, bDone), 0, LOCK))
+                .as("held by the abandon's delay").isEmpty();
+
+        assertThat(provider.readHistory("i1", 0)).hasSize(3);
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(provider.fetchOrchestrationItem(LOCK).orElseThrow().messages()).extracting(OrchestratorMessage::event)
+                .hasExactlyElementsOfTypes(EventRaised.class, ActivityCompleted.class, ActivityCompleted.class);
+    }
+
+    @Test
+    void aStepAtAStaleHistoryOnlyStoresTheCompletion() {
+        if (!provider.supportsCompleteAndCommit()) {
+            return;
+        }
+        WorkItemLease lease = startWithLeasedActivity();
+        OrchestratorMessage done = completion(lease, "\"r\"");
+
+        assertThat(provider.completeWorkItemAndCommit(lease, done, 1, stepTurn(1, done), 0, LOCK))
+                .as("the caller's copy is one event short").isEmpty();
+
+        assertThat(provider.readHistory("i1", 0)).hasSize(2);
+        assertThat(provider.fetchOrchestrationItem(LOCK).orElseThrow().messages()).containsExactly(done);
+    }
+
+    @Test
+    void aStepUnderALostLeaseAppliesNothing() {
+        if (!provider.supportsCompleteAndCommit()) {
+            return;
+        }
+        WorkItemLease lease = startWithLeasedActivity();
+        clock.advance(LOCK.plusSeconds(1));
+        WorkItemLease thief = provider.fetchWorkItem(LOCK).orElseThrow();
+        OrchestratorMessage done = completion(lease, "\"lost\"");
+
+        assertThatThrownBy(() -> provider.completeWorkItemAndCommit(lease, done, 2, stepTurn(2, done, "B"), 1, LOCK))
+                .isInstanceOf(LockLostException.class);
+
+        assertThat(provider.readHistory("i1", 0)).hasSize(2);
+        assertThat(provider.fetchOrchestrationItem(LOCK)).isEmpty();
+        OrchestratorMessage won = completion(thief, "\"won\"");
+        assertThat(provider.completeWorkItemAndCommit(thief, won, 2, stepTurn(2, won), 0, LOCK)).isPresent();
+    }
+
     // ---- create and lock -------------------------------------------------------------------------------
 
     @Test
