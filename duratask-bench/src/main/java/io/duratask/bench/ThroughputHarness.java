@@ -68,6 +68,7 @@ public final class ThroughputHarness {
                 + " sqlite synchronous=%s, fs syncCommits=%s, eager dispatch %s%n", runs,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), sqliteSync, fsSync,
                 eager ? "on" : "off");
+        System.out.println("before: " + FsyncProbe.measure(dir));
         List<String> table = new ArrayList<>();
         table.add("| provider | workload | activities/s (median) | p50 ms | p99 ms | runs (activities/s) |");
         table.add("|---|---|---|---|---|---|");
@@ -93,6 +94,7 @@ public final class ThroughputHarness {
                         Stats.median(tput), Stats.median(p50), Stats.median(p99), each));
             }
         }
+        System.out.println("after: " + FsyncProbe.measure(dir));
         System.out.println();
         table.forEach(System.out::println);
         BenchPostgres.stop();

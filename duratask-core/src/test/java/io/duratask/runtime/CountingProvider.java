@@ -24,8 +24,9 @@ final class CountingProvider {
             boolean optional = method.getName().equals("commitOrchestrationItemAndLease")
                     || method.getName().equals("completeWorkItemAndLock")
                     || method.getName().equals("createInstanceAndLock")
-                    || method.getName().equals("supportsCompleteAndCommit")
-                    || method.getName().equals("completeWorkItemAndCommit");
+                    || method.getName().equals("supportsEagerTurnCommits")
+                    || method.getName().equals("completeWorkItemAndCommit")
+                    || method.getName().equals("createInstanceAndCommit");
             Object result;
             try {
                 result = !eager && optional ? InvocationHandler.invokeDefault(self, method, args)

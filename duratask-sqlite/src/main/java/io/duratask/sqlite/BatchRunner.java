@@ -3,7 +3,6 @@ package io.duratask.sqlite;
 import io.duratask.spi.ProviderException;
 import io.duratask.sqlite.GroupCommitWriter.Durability;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs batches on the writer connection: one {@code BEGIN IMMEDIATE ... COMMIT} per batch, one
  * {@code SAVEPOINT} per operation (none when the batch has one operation: a failure then rolls back the
- * transaction), the synchronous level chosen per batch, and the periodic checkpoint.
+ * transaction), the synchronous level chosen per batch, and the request for the periodic checkpoint.
  * Only the current leader of the {@link GroupCommitWriter} calls it, so it needs no locking of its own;
  * leadership passes through a lock, which makes one leader's writes visible to the next.
  *
@@ -34,6 +33,7 @@ final class BatchRunner {
     private final Db db;
     private final Path file;
     private final SqliteOptions options;
+    private final Checkpointer checkpointer;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong durableBatches = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
@@ -41,10 +41,11 @@ final class BatchRunner {
     private long lastCheckpointNanos = System.nanoTime();
     private boolean closed;
 
-    BatchRunner(Db db, SqliteOptions options) {
+    BatchRunner(Db db, SqliteOptions options, Checkpointer checkpointer) {
         this.db = db;
         this.file = db.file();
         this.options = options;
+        this.checkpointer = checkpointer;
     }
 
     GroupCommitWriter.Stats stats() {
@@ -176,24 +177,14 @@ final class BatchRunner {
         atConfiguredLevel = durable;
     }
 
-    /**
-     * A passive checkpoint, at most once per {@code checkpointInterval}, and only while the connection is at
-     * the configured level (right after a durable batch, or any batch when that level is NORMAL); either
-     * level syncs the log before copying it and the database file after.
-     */
+    /** Asks the background checkpointer for a checkpoint, at most once per {@code checkpointInterval}. */
     private void checkpointIfDue() {
         long now = System.nanoTime();
-        if (!atConfiguredLevel || now - lastCheckpointNanos < options.checkpointInterval().toNanos()) {
+        if (now - lastCheckpointNanos < options.checkpointInterval().toNanos()) {
             return;
         }
         lastCheckpointNanos = now;
-        try (ResultSet rs = db.prepare("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
-            if (rs.next() && log.isDebugEnabled()) {
-                log.debug("checkpoint of {}: log {} frames, {} copied", file, rs.getLong(2), rs.getLong(3));
-            }
-        } catch (SQLException e) {
-            log.warn("checkpoint of {} failed (will retry later): {}", file, e.getMessage());
-        }
+        checkpointer.request();
     }
 
     private void rollbackQuietly() {
@@ -213,6 +204,7 @@ final class BatchRunner {
             return;
         }
         closed = true;
+        checkpointer.close();
         try {
             setSyncing(true);
         } catch (SQLException e) {

@@ -40,7 +40,7 @@ final class Connections {
 
     /**
      * The writer's connection: switches the file to WAL mode, migrates the schema, and turns off automatic
-     * checkpoints (the batch leader runs them itself after a batch; see {@link GroupCommitWriter}).
+     * checkpoints (they would run inside a commit; a {@link Checkpointer} runs them in the background).
      */
     Db openWriter() {
         Db db = open();
@@ -80,6 +80,21 @@ final class Connections {
         Db db = open();
         try {
             db.exec("PRAGMA query_only=1");
+            db.exec(synchronousPragma(options.synchronous()));
+            return db;
+        } catch (SQLException e) {
+            db.close();
+            throw openFailure(e);
+        }
+    }
+
+    /**
+     * The background checkpointer's connection ({@link Checkpointer}): at the durable level, because a
+     * checkpoint syncs the log before copying it and the database file after, as that level says.
+     */
+    Db openCheckpointer() {
+        Db db = open();
+        try {
             db.exec(synchronousPragma(options.synchronous()));
             return db;
         } catch (SQLException e) {

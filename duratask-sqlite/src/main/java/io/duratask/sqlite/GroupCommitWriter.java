@@ -55,8 +55,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the file. NORMAL keeps those syncs; they happen about once per checkpoint, not per commit.
  *
  * <p><b>Checkpoints.</b> Automatic checkpoints are off on this connection (they would run inside a commit
- * and delay its callers); the leader runs a passive checkpoint itself after a batch, at most once per
- * {@code checkpointInterval}.
+ * and delay its callers); after a batch the leader asks a {@link Checkpointer} for a passive checkpoint,
+ * at most once per {@code checkpointInterval}, which runs it on a thread and connection of its own.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -82,10 +82,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by closeLock
 
-    GroupCommitWriter(Db db, SqliteOptions options) {
+    GroupCommitWriter(Db db, SqliteOptions options, Checkpointer checkpointer) {
         this.file = db.file();
         this.maxBatchSize = options.maxBatchSize();
-        this.runner = new BatchRunner(db, options);
+        this.runner = new BatchRunner(db, options, checkpointer);
     }
 
     /**

@@ -87,7 +87,7 @@ public final class SqliteProvider implements Provider {
         this.clients = new ClientStore(enqueuer);
         this.queries = new Queries(codec);
         this.completionDurability = options.syncActivityCompletions() ? DURABLE : LOCK_ONLY;
-        this.writer = new GroupCommitWriter(writerConnection, options);
+        this.writer = new GroupCommitWriter(writerConnection, options, new Checkpointer(connections, file));
         this.reads = new ReadPool(connections, options.readConnections(), writer::closedException);
     }
 
@@ -233,7 +233,7 @@ public final class SqliteProvider implements Provider {
     }
 
     @Override
-    public boolean supportsCompleteAndCommit() {
+    public boolean supportsEagerTurnCommits() {
         return true;
     }
 
@@ -304,6 +304,29 @@ public final class SqliteProvider implements Provider {
             clients.createInstance(db, encoded);
             return orchestrations.lockIfReady(db, startMessage.instanceId(), lockTimeout, token);
         }).map(this::toItem);
+    }
+
+    /** The creation and the first turn in one durable transaction (see {@link Provider#createInstanceAndCommit}). */
+    @Override
+    public CommitOutcome createInstanceAndCommit(OrchestratorMessage startMessage, TurnCommit firstTurn, int maxLeases,
+                                                 Duration lockTimeout) {
+        Codec.EncodedMessage start = encodeStart(startMessage, "createInstanceAndCommit");
+        Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(firstTurn, "firstTurn"));
+        if (firstTurn.executionId() != 1) {
+            throw new IllegalArgumentException("the first turn of a new instance is in execution 1, not "
+                    + firstTurn.executionId());
+        }
+        if (maxLeases < 0) {
+            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
+        }
+        requirePositive(lockTimeout, "lockTimeout");
+        List<String> tokens = newLockTokens(Math.min(maxLeases, firstTurn.workItems().size()));
+        return writer.execute("createInstanceAndCommit", DURABLE, db -> {
+            clients.createInstanceRow(db, start);
+            OrchestrationStore.Committed done =
+                    orchestrations.commitIdle(db, start.instanceId(), encoded, tokens, lockTimeout);
+            return new CommitOutcome(done.leases(), done.hasMessages());
+        });
     }
 
     @Override

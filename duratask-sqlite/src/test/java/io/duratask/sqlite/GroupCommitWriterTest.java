@@ -50,6 +50,26 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void theLogIsCopiedIntoTheDatabaseFileInTheBackground() throws Exception {
+        Path file = dir.resolve("checkpoint.db");
+        SqliteOptions options = SqliteOptions.builder().checkpointInterval(Duration.ofMillis(1)).build();
+        try (SqliteProvider provider = SqliteProvider.open(file, options)) {
+            long before = java.nio.file.Files.size(file);
+            for (int i = 0; i < 200; i++) {
+                provider.createInstance(start("c" + i, "Greet"));
+            }
+            // each write after the interval asks for a checkpoint; one of them copies the log into the file
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                provider.createInstance(start("c-" + System.nanoTime(), "Greet"));
+                assertThat(java.nio.file.Files.size(file)).isGreaterThan(before);
+            });
+        }
+        try (SqliteProvider reopened = SqliteProvider.open(file)) {
+            assertThat(reopened.getInstance("c199")).isPresent();
+        }
+    }
+
+    @Test
     void aFileLockedByAnotherConnectionFailsAsRetryableAfterTheBusyTimeout() throws Exception {
         Path file = dir.resolve("busy.db");
         SqliteOptions options = SqliteOptions.builder().busyTimeout(Duration.ofMillis(50)).build();
