@@ -256,6 +256,8 @@ final class OrchestrationDispatcher {
     private void abandonQuietly(OrchestrationItem item, Duration delay) {
         try {
             provider.abandonOrchestrationItem(item, delay);
+        } catch (LockLostException e) {
+            log.debug("instance {}: nothing to abandon, the lock is gone", item.instanceId());
         } catch (RuntimeException e) {
             log.warn("instance {}: abandon failed (the lock expires instead): {}", item.instanceId(), e.toString());
         }

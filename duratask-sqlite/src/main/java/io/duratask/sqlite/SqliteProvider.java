@@ -256,12 +256,12 @@ public final class SqliteProvider implements Provider {
         String instanceId = completion.instanceId();
         List<String> tokens = newLockTokens(Math.min(maxLeases, commit.workItems().size()));
         return writer.execute("completeWorkItemAndCommit", DURABLE, db -> {
-            workItems.requireHeld(db, lease, receipt);
-            if (!orchestrations.isIdleAt(db, instanceId, commit.executionId(), historySize)) {
-                workItems.complete(db, lease, receipt, encodedCompletion);
+            boolean idle = orchestrations.isIdleAt(db, instanceId, commit.executionId(), historySize);
+            // deletes the work item (or throws if the lease was lost); stores the completion unless the turn does
+            workItems.complete(db, lease, receipt, idle ? null : encodedCompletion);
+            if (!idle) {
                 return Optional.<CommitOutcome>empty();
             }
-            workItems.complete(db, lease, receipt, null);
             OrchestrationStore.Committed done = orchestrations.commitIdle(db, instanceId, encoded, tokens, lockTimeout);
             return Optional.of(new CommitOutcome(done.leases(), done.hasMessages()));
         });
