@@ -106,6 +106,24 @@ public final class NonClosingProvider implements Provider {
     }
 
     @Override
+    public boolean supportsEagerTurnCommits() {
+        return delegate.supportsEagerTurnCommits();
+    }
+
+    @Override
+    public Optional<CommitOutcome> completeWorkItemAndCommit(WorkItemLease lease, OrchestratorMessage completion,
+                                                             long historySize, TurnCommit commit, int maxLeases,
+                                                             Duration lockTimeout) {
+        return delegate.completeWorkItemAndCommit(lease, completion, historySize, commit, maxLeases, lockTimeout);
+    }
+
+    @Override
+    public CommitOutcome createInstanceAndCommit(OrchestratorMessage startMessage, TurnCommit firstTurn, int maxLeases,
+                                                 Duration lockTimeout) {
+        return delegate.createInstanceAndCommit(startMessage, firstTurn, maxLeases, lockTimeout);
+    }
+
+    @Override
     public void enqueue(OrchestratorMessage message) {
         delegate.enqueue(message);
     }

@@ -2,6 +2,7 @@ package io.duratask.testkit.crash;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
@@ -134,6 +135,47 @@ public final class FaultInjectingProvider implements Provider {
         gathered = 0;
         gateGeneration++;
         gateOpened.signalAll();
+    }
+
+    // ---- eager dispatch: forwarded when there is no crash point (random kills then hit the provider's own
+    // eager paths); with one, the SPI defaults run, which call the counted methods above and below
+
+    @Override
+    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
+                                                         Duration lockTimeout) {
+        return point == null ? delegate.commitOrchestrationItemAndLease(item, commit, maxLeases, lockTimeout)
+                : Provider.super.commitOrchestrationItemAndLease(item, commit, maxLeases, lockTimeout);
+    }
+
+    @Override
+    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
+                                                               Duration lockTimeout) {
+        return point == null ? delegate.completeWorkItemAndLock(lease, completion, lockTimeout)
+                : Provider.super.completeWorkItemAndLock(lease, completion, lockTimeout);
+    }
+
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        return point == null ? delegate.createInstanceAndLock(startMessage, lockTimeout)
+                : Provider.super.createInstanceAndLock(startMessage, lockTimeout);
+    }
+
+    @Override
+    public boolean supportsEagerTurnCommits() {
+        return point == null && delegate.supportsEagerTurnCommits();
+    }
+
+    @Override
+    public Optional<CommitOutcome> completeWorkItemAndCommit(WorkItemLease lease, OrchestratorMessage completion,
+                                                             long historySize, TurnCommit commit, int maxLeases,
+                                                             Duration lockTimeout) {
+        return delegate.completeWorkItemAndCommit(lease, completion, historySize, commit, maxLeases, lockTimeout);
+    }
+
+    @Override
+    public CommitOutcome createInstanceAndCommit(OrchestratorMessage startMessage, TurnCommit firstTurn, int maxLeases,
+                                                 Duration lockTimeout) {
+        return delegate.createInstanceAndCommit(startMessage, firstTurn, maxLeases, lockTimeout);
     }
 
     @Override
