@@ -468,38 +468,6 @@ public final class InMemoryProvider implements Provider {
         return create(startMessage, lockTimeout);
     }
 
-    @Override
-    public CommitOutcome createInstanceAndCommit(OrchestratorMessage startMessage, TurnCommit firstTurn, int maxLeases,
-                                                 Duration lockTimeout) {
-        if (!(startMessage.event() instanceof OrchestrationStarted s)) {
-            throw new IllegalArgumentException("createInstanceAndCommit needs an OrchestrationStarted message");
-        }
-        if (firstTurn.executionId() != 1) {
-            throw new IllegalArgumentException("the first turn of a new instance is in execution 1, not "
-                    + firstTurn.executionId());
-        }
-        if (maxLeases < 0) {
-            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
-        }
-        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
-            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
-        }
-        lock.lock();
-        try {
-            checkOpen();
-            if (instances.containsKey(startMessage.instanceId())) {
-                throw new InstanceExistsException(startMessage.instanceId());
-            }
-            Instant now = clock.instant();
-            Instance inst = new Instance(startMessage.instanceId());
-            inst.info = pendingInfo(inst.id, s, now);
-            instances.put(inst.id, inst);
-            return apply(inst, firstTurn, maxLeases, lockTimeout, now, List.of());
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Creates the instance; with a {@code lockTimeout}, also locks it for the caller. */
     private Optional<OrchestrationItem> create(OrchestratorMessage startMessage, Duration lockTimeout) {
         if (!(startMessage.event() instanceof OrchestrationStarted s)) {

@@ -88,11 +88,6 @@ final class EagerDispatch {
         return orchestrations.tryStep(lease, completion);
     }
 
-    /** The eager start of a new instance; see {@link OrchestrationDispatcher#tryStart}. */
-    OrchestrationDispatcher.Step tryStart(io.duratask.spi.OrchestratorMessage startMessage) {
-        return orchestrations.tryStart(startMessage);
-    }
-
     /** Starts what a step handed back on threads of its own. */
     void start(Next next) {
         if (next.turn() != null) {

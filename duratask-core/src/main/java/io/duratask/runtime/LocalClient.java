@@ -88,20 +88,7 @@ public final class LocalClient implements DurableClient {
         OrchestratorMessage startMessage = OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION,
                 new OrchestrationStarted(0, null, name, resolvedVersion, json, null, null));
         if (eager != null && eager.reserveTurn()) {
-            // eager start: the first turn runs here and is stored with the creation; failing that, the creation
-            // locks the instance for this runtime, which runs the first turn
-            OrchestrationDispatcher.Step step;
-            try {
-                step = eager.tryStart(startMessage);
-            } catch (RuntimeException | Error e) {
-                eager.releaseTurn();
-                throw e;
-            }
-            if (step.kind() == OrchestrationDispatcher.StepKind.COMMITTED) {
-                eager.releaseTurn();
-                eager.start(step.leases());
-                return instanceId;
-            }
+            // eager start: the creation also locks the instance for this runtime, which runs the first turn
             Optional<io.duratask.spi.OrchestrationItem> locked;
             try {
                 locked = provider.createInstanceAndLock(startMessage, lockTimeout);

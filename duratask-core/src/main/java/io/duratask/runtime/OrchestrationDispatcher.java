@@ -182,52 +182,6 @@ final class OrchestrationDispatcher {
         }
     }
 
-    /**
-     * The eager start ({@link Provider#createInstanceAndCommit}): runs the first turn of a new instance right
-     * here, on its start message alone, and stores it with the creation in one durable step. The caller holds a
-     * turn slot. Not tried (nothing stored) if the provider cannot, or if computing the turn failed.
-     *
-     * @throws io.duratask.InstanceExistsException if the instance exists (nothing stored)
-     */
-    Step tryStart(OrchestratorMessage startMessage) {
-        if (!provider.supportsEagerTurnCommits()) {
-            return Step.NOT_TRIED;
-        }
-        OrchestrationItem item = new OrchestrationItem(startMessage.instanceId(), null, 1, 0, List.of(startMessage), 1,
-                null, null);
-        MDC.put("instanceId", item.instanceId());
-        MDC.put("executionId", "1");
-        try {
-            TurnProcessor.Turn turn;
-            try {
-                turn = processor.process(item);
-            } catch (RuntimeException | Error e) {
-                log.warn("instance {}: an eager first turn failed ({}); the start goes the usual way", item.instanceId(),
-                        e.toString());
-                return Step.NOT_TRIED;
-            }
-            if (turn.execution() != null && !turn.ended()) {
-                cache.put(turn.execution()); // before the commit, as in runTurn
-            }
-            TurnCommit commit = turn.commit();
-            int slots = eager.reserveActivities(commit.workItems().size());
-            CommitOutcome outcome;
-            try {
-                outcome = provider.createInstanceAndCommit(startMessage, commit, slots, options.lockTimeout());
-            } catch (RuntimeException | Error e) {
-                eager.releaseActivities(slots);
-                discard(turn);
-                throw e;
-            }
-            eager.releaseActivities(slots - outcome.leases().size());
-            afterCommit(item, turn, outcome, false);
-            return new Step(StepKind.COMMITTED, outcome.leases());
-        } finally {
-            MDC.remove("instanceId");
-            MDC.remove("executionId");
-        }
-    }
-
     /** After a committed turn: stops an ended execution, wakes whoever has new work, tells waiters. */
     private void afterCommit(OrchestrationItem item, TurnProcessor.Turn turn, CommitOutcome outcome, boolean fetched) {
         if (turn.execution() != null && turn.ended()) {

@@ -105,8 +105,8 @@ public interface Provider extends AutoCloseable {
     }
 
     /**
-     * Whether this provider implements {@link #completeWorkItemAndCommit} and {@link #createInstanceAndCommit},
-     * which store a turn computed before any lock was taken. Default false.
+     * Whether this provider implements {@link #completeWorkItemAndCommit}, which stores a turn computed
+     * before any lock was taken. Default false.
      */
     default boolean supportsEagerTurnCommits() {
         return false;
@@ -142,23 +142,6 @@ public interface Provider extends AutoCloseable {
     boolean renewWorkItemLock(WorkItemLease lease, Duration lockTimeout);
 
     // ---- client operations ----------------------------------------------------------------------
-
-    /**
-     * Eager start with its first turn (optional; see {@link #supportsEagerTurnCommits}): creates the instance
-     * and, in the same atomic and durable step, stores {@code firstTurn}, which the caller computed by
-     * delivering {@code startMessage} alone to a new execution (its history starts with the start event),
-     * leasing up to {@code maxLeases} of its work items to the caller exactly as
-     * {@link #commitOrchestrationItemAndLease} does. The start message itself is not enqueued: it is in
-     * history. A caller that acknowledges the start after this returns saves the durable write of a separate
-     * creation.
-     *
-     * @throws io.duratask.InstanceExistsException if an instance with that id exists; nothing is applied
-     * @throws UnsupportedOperationException if {@link #supportsEagerTurnCommits} is false
-     */
-    default CommitOutcome createInstanceAndCommit(OrchestratorMessage startMessage, TurnCommit firstTurn, int maxLeases,
-                                                  Duration lockTimeout) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not implement createInstanceAndCommit");
-    }
 
     /**
      * Creates an instance in state PENDING and enqueues its start message, atomically.

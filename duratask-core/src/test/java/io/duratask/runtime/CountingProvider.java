@@ -25,8 +25,7 @@ final class CountingProvider {
                     || method.getName().equals("completeWorkItemAndLock")
                     || method.getName().equals("createInstanceAndLock")
                     || method.getName().equals("supportsEagerTurnCommits")
-                    || method.getName().equals("completeWorkItemAndCommit")
-                    || method.getName().equals("createInstanceAndCommit");
+                    || method.getName().equals("completeWorkItemAndCommit");
             Object result;
             try {
                 result = !eager && optional ? InvocationHandler.invokeDefault(self, method, args)

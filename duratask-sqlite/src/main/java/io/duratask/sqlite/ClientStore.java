@@ -26,13 +26,6 @@ final class ClientStore {
         return null;
     }
 
-    /** Inserts the instance row of a start whose first turn is stored with it (the start message is in history). */
-    void createInstanceRow(Db db, EncodedMessage start) throws SQLException {
-        if (!enqueuer.insertInstance(db, start)) {
-            throw new InstanceExistsException(start.instanceId());
-        }
-    }
-
     Void enqueue(Db db, EncodedMessage message) throws SQLException {
         if (!enqueuer.instanceExists(db, message.instanceId())) {
             throw new InstanceNotFoundException(message.instanceId());

@@ -306,29 +306,6 @@ public final class SqliteProvider implements Provider {
         }).map(this::toItem);
     }
 
-    /** The creation and the first turn in one durable transaction (see {@link Provider#createInstanceAndCommit}). */
-    @Override
-    public CommitOutcome createInstanceAndCommit(OrchestratorMessage startMessage, TurnCommit firstTurn, int maxLeases,
-                                                 Duration lockTimeout) {
-        Codec.EncodedMessage start = encodeStart(startMessage, "createInstanceAndCommit");
-        Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(firstTurn, "firstTurn"));
-        if (firstTurn.executionId() != 1) {
-            throw new IllegalArgumentException("the first turn of a new instance is in execution 1, not "
-                    + firstTurn.executionId());
-        }
-        if (maxLeases < 0) {
-            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
-        }
-        requirePositive(lockTimeout, "lockTimeout");
-        List<String> tokens = newLockTokens(Math.min(maxLeases, firstTurn.workItems().size()));
-        return writer.execute("createInstanceAndCommit", DURABLE, db -> {
-            clients.createInstanceRow(db, start);
-            OrchestrationStore.Committed done =
-                    orchestrations.commitIdle(db, start.instanceId(), encoded, tokens, lockTimeout);
-            return new CommitOutcome(done.leases(), done.hasMessages());
-        });
-    }
-
     @Override
     public void enqueue(OrchestratorMessage message) {
         Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(message, "message"));

@@ -469,54 +469,6 @@ public abstract class EagerDispatchContract {
         assertThat(provider.fetchOrchestrationItem(LOCK)).as("the instance is not locked").isPresent();
     }
 
-    // ---- create and commit (the eager start) -------------------------------------------------------------
-
-    @Test
-    void aStartWithItsFirstTurnIsCreatedAndCommittedInOneStep() {
-        if (!provider.supportsEagerTurnCommits()) {
-            assertThatThrownBy(() -> provider.createInstanceAndCommit(startMessage("i1"), null, 0, LOCK))
-                    .isInstanceOf(UnsupportedOperationException.class);
-            return;
-        }
-        OrchestratorMessage start = startMessage("i1");
-        TurnCommit first = stepTurn(0, start, "A");
-
-        CommitOutcome outcome = provider.createInstanceAndCommit(start, first, 1, LOCK);
-
-        assertThat(outcome.leases()).extracting(l -> l.item().name()).containsExactly("A");
-        assertThat(provider.getInstance("i1")).hasValueSatisfying(i -> {
-            assertThat(i.status()).isEqualTo(RuntimeStatus.RUNNING);
-            assertThat(i.name()).isEqualTo("Work");
-            assertThat(i.input()).isEqualTo("\"in\"");
-        });
-        assertThat(provider.readHistory("i1", 0)).extracting(HistoryEvent::getClass)
-                .containsExactly(OrchestrationStarted.class, ActivityScheduled.class);
-        assertThat(provider.fetchOrchestrationItem(LOCK)).as("the start is in history, not queued").isEmpty();
-        assertThat(provider.fetchWorkItem(LOCK)).as("A is leased").isEmpty();
-
-        WorkItemLease a = outcome.leases().get(0);
-        OrchestratorMessage done = completion(a, "\"r\"");
-        assertThat(provider.completeWorkItemAndCommit(a, done, 2, stepTurn(2, done), 0, LOCK)).isPresent();
-        assertThat(provider.readHistory("i1", 0)).hasSize(3);
-    }
-
-    @Test
-    void aStartWithItsFirstTurnOfAnExistingInstanceFailsAndAppliesNothing() {
-        if (!provider.supportsEagerTurnCommits()) {
-            return;
-        }
-        OrchestrationItem item = startAndFetch("i1");
-        provider.commitOrchestrationItem(item, schedule(item));
-        OrchestratorMessage again = startMessage("i1");
-
-        assertThatThrownBy(() -> provider.createInstanceAndCommit(again, stepTurn(0, again, "A"), 1, LOCK))
-                .isInstanceOf(io.duratask.InstanceExistsException.class);
-
-        assertThat(provider.readHistory("i1", 0)).hasSize(1);
-        assertThat(provider.fetchWorkItem(LOCK)).isEmpty();
-        assertThat(provider.fetchOrchestrationItem(LOCK)).isEmpty();
-    }
-
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private OrchestrationItem startAndFetch(String id) {

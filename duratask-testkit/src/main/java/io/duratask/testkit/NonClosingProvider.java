@@ -118,12 +118,6 @@ public final class NonClosingProvider implements Provider {
     }
 
     @Override
-    public CommitOutcome createInstanceAndCommit(OrchestratorMessage startMessage, TurnCommit firstTurn, int maxLeases,
-                                                 Duration lockTimeout) {
-        return delegate.createInstanceAndCommit(startMessage, firstTurn, maxLeases, lockTimeout);
-    }
-
-    @Override
     public void enqueue(OrchestratorMessage message) {
         delegate.enqueue(message);
     }

@@ -173,12 +173,6 @@ public final class FaultInjectingProvider implements Provider {
     }
 
     @Override
-    public CommitOutcome createInstanceAndCommit(OrchestratorMessage startMessage, TurnCommit firstTurn, int maxLeases,
-                                                 Duration lockTimeout) {
-        return delegate.createInstanceAndCommit(startMessage, firstTurn, maxLeases, lockTimeout);
-    }
-
-    @Override
     public void abandonOrchestrationItem(OrchestrationItem item, Duration delay) {
         delegate.abandonOrchestrationItem(item, delay);
     }
