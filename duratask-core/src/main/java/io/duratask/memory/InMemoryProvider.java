@@ -356,11 +356,7 @@ public final class InMemoryProvider implements Provider {
         try {
             checkOpen();
             Instant now = clock.instant();
-            WorkEntry w = leasedWork.get((Long) lease.receipt());
-            if (w == null || !lease.lockToken().equals(w.lockToken) || !w.lockedUntil.isAfter(now)) {
-                throw new LockLostException("work item " + lease.item().name() + " of " + lease.item().instanceId());
-            }
-            leasedWork.remove(w.id);
+            leasedWork.remove(heldEntry(lease, now).id);
             Instance inst = instances.get(completion.instanceId());
             if (inst == null) {
                 return Optional.empty();
@@ -398,11 +394,7 @@ public final class InMemoryProvider implements Provider {
         try {
             checkOpen();
             Instant now = clock.instant();
-            WorkEntry w = leasedWork.get((Long) lease.receipt());
-            if (w == null || !lease.lockToken().equals(w.lockToken) || !w.lockedUntil.isAfter(now)) {
-                throw new LockLostException("work item " + lease.item().name() + " of " + lease.item().instanceId());
-            }
-            leasedWork.remove(w.id);
+            leasedWork.remove(heldEntry(lease, now).id);
             Instance inst = instances.get(completion.instanceId());
             boolean idle = inst != null && inst.info != null && !inst.unavailable(now)
                     && inst.info.executionId() == commit.executionId()
@@ -814,6 +806,15 @@ public final class InMemoryProvider implements Provider {
     }
 
     /** Lists {@code inst} as ready if it has a visible message; true if it has. */
+    /** The work item {@code lease} still holds. Under {@code lock}. */
+    private WorkEntry heldEntry(WorkItemLease lease, Instant now) {
+        WorkEntry w = leasedWork.get((Long) lease.receipt());
+        if (w == null || !lease.lockToken().equals(w.lockToken) || !w.lockedUntil.isAfter(now)) {
+            throw new LockLostException("work item " + lease.item().name() + " of " + lease.item().instanceId());
+        }
+        return w;
+    }
+
     private static boolean hasVisibleMessage(Instance inst, Instant now) {
         for (Message m : inst.messages) {
             if (!m.visibleAt.isAfter(now)) {

@@ -68,18 +68,7 @@ final class OrchestrationStore {
      * (the eager lock after an activity completion).
      */
     Optional<Fetched> lockIfReady(Db db, String instanceId, Duration lockTimeout, String lockToken) throws SQLException {
-        long now = db.now();
-        InstanceRow instance;
-        long historySize;
-        PreparedStatement ready = db.bind(Sql.READY_INSTANCE, instanceId, now);
-        try (ResultSet rs = ready.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            instance = InstanceRow.read(rs);
-            historySize = rs.getLong(13);
-        }
-        return Optional.of(lock(db, instance, historySize, now, lockTimeout, lockToken));
+        return lockIfSelected(db, Sql.READY_INSTANCE, instanceId, lockTimeout, lockToken);
     }
 
     /**
@@ -88,11 +77,17 @@ final class OrchestrationStore {
      */
     Optional<Fetched> lockForCompletion(Db db, String instanceId, Duration lockTimeout, String lockToken)
             throws SQLException {
+        return lockIfSelected(db, Sql.LOCKABLE_INSTANCE, instanceId, lockTimeout, lockToken);
+    }
+
+    /** Locks {@code instanceId} if {@code select} (instance columns and history size) finds it. */
+    private static Optional<Fetched> lockIfSelected(Db db, String select, String instanceId, Duration lockTimeout,
+                                                    String lockToken) throws SQLException {
         long now = db.now();
         InstanceRow instance;
         long historySize;
-        PreparedStatement lockable = db.bind(Sql.LOCKABLE_INSTANCE, instanceId, now);
-        try (ResultSet rs = lockable.executeQuery()) {
+        PreparedStatement selected = db.bind(select, instanceId, now);
+        try (ResultSet rs = selected.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
