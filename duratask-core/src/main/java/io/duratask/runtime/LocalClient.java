@@ -37,7 +37,13 @@ import java.util.concurrent.TimeoutException;
  * registry and wakes the runtime's dispatchers at once; standalone it polls.
  */
 public final class LocalClient implements DurableClient {
-    private static final Duration MAX_POLL = Duration.ofMillis(200);
+    /**
+     * A wait polls the store in case another process finishes the instance (this process's own commits wake it
+     * at once): first after {@code FIRST_POLL}, then twice as long each time, up to {@code MAX_POLL}, so that a
+     * thousand waiting clients cost a few hundred reads a second, not thousands.
+     */
+    private static final Duration FIRST_POLL = Duration.ofMillis(200);
+    private static final Duration MAX_POLL = Duration.ofSeconds(1);
 
     private final Provider provider;
     private final Registry registry;
@@ -202,6 +208,7 @@ public final class LocalClient implements DurableClient {
     @Override
     public OrchestrationStatus waitForCompletion(String instanceId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long poll = FIRST_POLL.toNanos();
         while (true) {
             CompletableFuture<Void> changed = waiters.register(instanceId);
             try {
@@ -214,7 +221,9 @@ public final class LocalClient implements DurableClient {
                 if (left <= 0) {
                     throw new WaitTimeoutException(instanceId, timeout);
                 }
-                changed.get(Math.min(left, MAX_POLL.toNanos()), TimeUnit.NANOSECONDS);
+                long wait = Math.min(left, poll);
+                poll = Math.min(poll * 2, MAX_POLL.toNanos());
+                changed.get(wait, TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 // poll again
             } catch (InterruptedException e) {
