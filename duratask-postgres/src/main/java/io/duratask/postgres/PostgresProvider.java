@@ -2,6 +2,7 @@ package io.duratask.postgres;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
@@ -122,11 +123,36 @@ public final class PostgresProvider implements Provider {
 
     @Override
     public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+        commit(item, commit, 0, Duration.ofSeconds(1));
+    }
+
+    /**
+     * The turn commit, leasing up to {@code maxLeases} of its work items to the caller in the same durable
+     * statement: they are inserted already leased (hidden until the lease expires, dequeue count 1), so a dead
+     * caller's lease expires like a fetched one. Also reports whether the instance has visible messages left.
+     */
+    @Override
+    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
+                                                         Duration lockTimeout) {
+        if (maxLeases < 0) {
+            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
+        }
+        requirePositive(lockTimeout, "lockTimeout");
+        return commit(item, commit, maxLeases, lockTimeout);
+    }
+
+    private CommitOutcome commit(OrchestrationItem item, TurnCommit commit, int maxLeases, Duration lockTimeout) {
         OrchestrationQueue.Receipt receipt = OrchestrationQueue.receiptOf(Objects.requireNonNull(item, "item"));
         Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
+        int leases = Math.min(maxLeases, commit.workItems().size());
+        List<String> tokens = new ArrayList<>(leases);
+        for (int i = 0; i < leases; i++) {
+            tokens.add(newLockToken());
+        }
         OrchestrationQueue.Committed done = batcher.execute("commitOrchestrationItem",
-                c -> orchestrations.commit(c, item, receipt, encoded));
+                c -> orchestrations.commit(c, item, receipt, encoded, tokens, lockTimeout));
         notifications.announce(done.messages(), done.workItems());
+        return new CommitOutcome(done.leases(), done.hasMessages());
     }
 
     @Override
@@ -177,6 +203,34 @@ public final class PostgresProvider implements Provider {
         }
     }
 
+    /**
+     * The completion and, in the same statement (at the completion's durability), the instance's lock if
+     * nobody holds it, taken exactly as {@link #fetchOrchestrationItem} takes it. A completion to be delivered
+     * later (a visibility time in the future) is only stored.
+     */
+    @Override
+    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
+                                                               Duration lockTimeout) {
+        WorkQueue.Receipt receipt = WorkQueue.receiptOf(Objects.requireNonNull(lease, "lease"));
+        Objects.requireNonNull(completion, "completion");
+        requirePositive(lockTimeout, "lockTimeout");
+        if (completion.visibleAt() != null && completion.visibleAt().isAfter(options.clock().instant())) {
+            completeWorkItem(lease, completion);
+            return Optional.empty();
+        }
+        Codec.EncodedMessage encoded = codec.encode(completion);
+        String token = newLockToken();
+        WorkQueue.CompletedAndLocked done = options.syncActivityCompletions()
+                ? batcher.execute("completeWorkItemAndLock",
+                        c -> workItems.completeAndLock(c, lease, receipt, encoded, lockTimeout, token))
+                : queue("completeWorkItemAndLock",
+                        c -> workItems.completeAndLock(c, lease, receipt, encoded, lockTimeout, token));
+        if (done.sent() && done.locked().isEmpty()) {
+            notifications.announce(1, 0);
+        }
+        return done.locked().map(this::toItem);
+    }
+
     @Override
     public void abandonWorkItem(WorkItemLease lease, Duration delay) {
         WorkQueue.Receipt receipt = WorkQueue.receiptOf(Objects.requireNonNull(lease, "lease"));
@@ -204,6 +258,23 @@ public final class PostgresProvider implements Provider {
         Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
         batcher.execute("createInstance", c -> clients.createInstance(c, encoded));
         announceMessage(startMessage);
+    }
+
+    /**
+     * The creation and, in the same durable statement, the new instance's lock, taken as a fetch takes it. A
+     * start to be delivered later (a visibility time in the future) only creates the instance.
+     */
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstanceAndLock");
+        requirePositive(lockTimeout, "lockTimeout");
+        if (startMessage.visibleAt() != null && startMessage.visibleAt().isAfter(options.clock().instant())) {
+            batcher.execute("createInstance", c -> clients.createInstance(c, encoded));
+            return Optional.empty();
+        }
+        String token = newLockToken();
+        return Optional.of(toItem(batcher.execute("createInstanceAndLock",
+                c -> clients.createInstanceAndLock(c, encoded, lockTimeout, token))));
     }
 
     @Override
