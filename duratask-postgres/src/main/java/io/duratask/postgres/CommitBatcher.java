@@ -152,6 +152,10 @@ final class CommitBatcher implements AutoCloseable {
                     pools.target(), e));
             return;
         }
+        if (batch.size() == 1) {
+            runAlone(c, batch.getFirst());
+            return;
+        }
         try (c) {
             try {
                 for (Pending<?> p : batch) {
@@ -186,6 +190,42 @@ final class CommitBatcher implements AutoCloseable {
             batch.forEach(Pending::publish);
         } catch (SQLException e) {
             log.debug("closing a commit connection failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A batch of one runs in auto-commit: its statement is its transaction, and the {@code COMMIT} (with its
+     * WAL flush) happens in the same round trip instead of one more. The statement applies entirely or not at
+     * all, as in a batch; a connection lost before the reply leaves the outcome unknown, as one lost during
+     * {@code COMMIT} does.
+     */
+    private void runAlone(Connection c, Pending<?> p) {
+        try (c) {
+            boolean autoCommit = false;
+            try {
+                c.setAutoCommit(true);
+                autoCommit = true;
+                p.run(c);
+            } catch (SQLException e) {
+                String what = PgErrors.isConnectionLost(e)
+                        ? " (the connection was lost: the outcome is unknown)" : "";
+                p.fail(PgErrors.translate(p.name + what, pools.target(), e));
+            } finally {
+                if (autoCommit) {
+                    try {
+                        c.setAutoCommit(false);
+                    } catch (SQLException e) {
+                        log.debug("cannot turn auto-commit off again: {}", e.getMessage());
+                    }
+                }
+            }
+            p.publish();
+        } catch (SQLException e) {
+            log.debug("closing a commit connection failed: {}", e.getMessage());
+            if (!p.isDone()) {
+                p.fail(PgErrors.translate(p.name, pools.target(), e));
+                p.publish();
+            }
         }
     }
 

@@ -64,6 +64,8 @@ public final class PostgresProvider implements Provider {
     private final WorkQueue workItems;
     private final ClientOps clients;
     private final Reads reads;
+    private final InstanceLookups lookups;
+    private final CompletionBatcher completions;
     private final CommitBatcher batcher;
     private final Notifications notifications;
     private volatile boolean closed;
@@ -77,6 +79,9 @@ public final class PostgresProvider implements Provider {
         this.workItems = new WorkQueue(sql, options.clock());
         this.clients = new ClientOps(sql, options.clock());
         this.reads = new Reads(sql, codec, options.clock());
+        this.lookups = new InstanceLookups(pools, sql, options.maxBatchSize());
+        this.completions = new CompletionBatcher(pools, sql, workItems, options.clock(), options.maxBatchSize(),
+                options.commitConnections());
         this.batcher = new CommitBatcher(pools, options.maxBatchSize(), options.commitConnections());
         this.notifications = new Notifications(pools, options.schema(), nodeId, options.notifyInterval(),
                 options.notifications());
@@ -197,7 +202,7 @@ public final class PostgresProvider implements Provider {
         Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
         boolean sent = options.syncActivityCompletions()
                 ? batcher.execute("completeWorkItem", c -> workItems.complete(c, lease, receipt, encoded))
-                : queue("completeWorkItem", c -> workItems.complete(c, lease, receipt, encoded));
+                : completions(() -> completions.complete(lease, receipt, encoded));
         if (sent) {
             notifications.announce(1, 0);
         }
@@ -309,7 +314,8 @@ public final class PostgresProvider implements Provider {
     @Override
     public Optional<InstanceInfo> getInstance(String instanceId) {
         Objects.requireNonNull(instanceId, "instanceId");
-        return queue("getInstance", c -> reads.getInstance(c, instanceId));
+        checkOpen();
+        return lookups.get(instanceId).map(codec::decode);
     }
 
     @Override
@@ -360,6 +366,14 @@ public final class PostgresProvider implements Provider {
         return batcher;
     }
 
+    InstanceLookups.Stats lookupStats() {
+        return lookups.stats();
+    }
+
+    CompletionBatcher.Stats completionStats() {
+        return completions.stats();
+    }
+
     CommitBatcher.Stats batcherStats() {
         return batcher.stats();
     }
@@ -392,6 +406,11 @@ public final class PostgresProvider implements Provider {
         } catch (SQLException e) {
             throw PgErrors.translate(operation, pools.target(), e);
         }
+    }
+
+    private <T> T completions(java.util.function.Supplier<T> work) {
+        checkOpen();
+        return work.get();
     }
 
     /** Several statements in one synchronous transaction of their own (purges). */

@@ -45,15 +45,6 @@ final class Reads {
         return List.copyOf(events);
     }
 
-    Optional<InstanceInfo> getInstance(Connection c, String instanceId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.selectInstance)) {
-            Jdbc.bind(ps, instanceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(codec.decode(InstanceRow.read(rs))) : Optional.empty();
-            }
-        }
-    }
-
     /** Filters become SQL conditions with bind parameters; paging is by the key (created_at, id). */
     InstancePage listInstances(Connection c, InstanceQuery query) throws SQLException {
         StringBuilder text = new StringBuilder(sql.listInstancesPrefix);

@@ -17,7 +17,7 @@ final class Sql {
     private static final String INSTANCE_COLUMNS = "id, name, version, execution_id, status, input, output, failure_json,"
             + " custom_status, parent_instance_id, created_at, updated_at";
 
-    final String selectInstance;
+    final String selectInstances;
     final String fetchOrchestrationItem;
     final String commitTurn;
     final String commitTurnKeepMetadata;
@@ -27,6 +27,7 @@ final class Sql {
     final String fetchWorkItem;
     final String completeWorkItem;
     final String completeWorkItemAndLock;
+    final String completeWorkItems;
     final String abandonWorkItem;
     final String renewWorkItem;
     final String createInstance;
@@ -43,7 +44,12 @@ final class Sql {
     Sql(String schema) {
         String s = Schema.quote(schema);
 
-        selectInstance = q(s, "SELECT " + INSTANCE_COLUMNS + " FROM {s}.instances WHERE id = ?");
+        // Instances by id (coalesced lookups). A lateral key lookup per id (LIMIT keeps the planner from
+        // flattening it into a join), so that even a generic plan, which cannot know the array's length, looks
+        // each id up by the key instead of scanning the table.
+        selectInstances = q(s, "SELECT i." + INSTANCE_COLUMNS.replace(", ", ", i.")
+                + " FROM unnest(?::text[]) AS k(id) CROSS JOIN LATERAL"
+                + " (SELECT * FROM {s}.instances x WHERE x.id = k.id LIMIT 1) i");
 
         // Parameters: now, now, locked until, now, lock token, locked until.
         // The oldest visible message whose instance is unlocked (messages_by_visible, then the instance's key);
@@ -197,6 +203,33 @@ final class Sql {
                     SELECT ?, ?, ?, ?, ? FROM done WHERE EXISTS (SELECT 1 FROM {s}.instances WHERE id = ?)
                     RETURNING id)
                 SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM sent)""");
+
+        // Several completions in one statement (completions that arrive together). Each deletes its work item
+        // if its lease still holds and enqueues its completion if the instance exists, exactly as
+        // completeWorkItem. If two requests name the same work item, only the first counts (the other finds
+        // it completed, as it would one statement later). Result: one row per counted request: its position,
+        // whether its work item was deleted, whether its instance exists. Parameters: arrays of work item id,
+        // token, instance id, execution, visible at, requested visible at, event json.
+        completeWorkItems = q(s, """
+                WITH req AS (
+                    SELECT DISTINCT ON (r.work_id) r.work_id, r.token, r.instance_id, r.execution_id, r.visible_at,
+                        r.requested, r.event_json, r.ord
+                    FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+                        WITH ORDINALITY AS r(work_id, token, instance_id, execution_id, visible_at, requested,
+                            event_json, ord)
+                    ORDER BY r.work_id, r.ord),
+                done AS (
+                    DELETE FROM {s}.work_items w USING req WHERE w.id = req.work_id AND w.lock_token = req.token
+                    RETURNING w.id),
+                checked AS (
+                    SELECT r.*, EXISTS (SELECT 1 FROM done d WHERE d.id = r.work_id) AS completed,
+                        EXISTS (SELECT 1 FROM {s}.instances i WHERE i.id = r.instance_id) AS found
+                    FROM req r),
+                sent AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                    SELECT c.instance_id, c.execution_id, c.visible_at, c.requested, c.event_json
+                    FROM checked c WHERE c.completed AND c.found ORDER BY c.ord)
+                SELECT c.ord, c.completed, c.found FROM checked c""");
 
         // Eager turn dispatch: the completion as above and, if the instance is not locked (nor held back by an
         // abandon), its lock for the caller, taken as the fetch takes it: the instance's visible messages are
