@@ -126,6 +126,11 @@ final class CompletionBatcher {
         return new Stats(completions.get(), batches.get(), fallbacks.get());
     }
 
+    /** Completions waiting for a batch (for tests). */
+    int queued() {
+        return queue.size();
+    }
+
     private boolean runBatch() {
         List<Completion> batch = new ArrayList<>();
         for (Completion c; batch.size() < maxBatchSize && (c = queue.poll()) != null; ) {

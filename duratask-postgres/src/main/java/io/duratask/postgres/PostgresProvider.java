@@ -374,6 +374,10 @@ public final class PostgresProvider implements Provider {
         return completions.stats();
     }
 
+    CompletionBatcher completionBatcher() {
+        return completions;
+    }
+
     CommitBatcher.Stats batcherStats() {
         return batcher.stats();
     }
