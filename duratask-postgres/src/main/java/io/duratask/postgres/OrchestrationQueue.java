@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +38,6 @@ final class OrchestrationQueue {
      */
     record Committed(int messages, int workItems, List<WorkItemLease> leases, boolean hasMessages) {}
 
-    /** A fetch that raced with a committing turn tries again at once, this many times in all. */
-    private static final int MAX_FETCH_ATTEMPTS = 5;
-
     private final Sql sql;
     private final Clock clock;
 
@@ -50,29 +46,42 @@ final class OrchestrationQueue {
         this.clock = clock;
     }
 
+    /** What one multi-instance fetch got: the locked instances, and how many candidates raced. */
+    record FetchedMany(List<Fetched> items, int raced) {}
+
     /**
-     * Locks the instance of the oldest visible message whose instance is not locked, and takes its visible
-     * messages; they stay hidden until the lock expires (a commit deletes them, an abandon or the lock's
-     * expiry shows them again).
+     * Locks up to {@code limit} instances that have visible messages and are not locked, all with
+     * {@code lockToken}, and takes their visible messages (see {@link Sql#fetchOrchestrationItems}).
      */
-    Optional<Fetched> fetch(Connection c, Duration lockTimeout, String lockToken) throws SQLException {
-        for (int attempt = 0; attempt < MAX_FETCH_ATTEMPTS; attempt++) {
-            long now = clock.millis();
-            long lockedUntil = now + lockTimeout.toMillis();
-            try (PreparedStatement ps = c.prepareStatement(sql.fetchOrchestrationItem)) {
-                Jdbc.bind(ps, now, now, lockedUntil, now, lockToken, lockedUntil);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
+    FetchedMany fetchMany(Connection c, Duration lockTimeout, String lockToken, int limit) throws SQLException {
+        long now = clock.millis();
+        long lockedUntil = now + lockTimeout.toMillis();
+        List<Fetched> items = new ArrayList<>();
+        int raced = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql.fetchOrchestrationItems)) {
+            Jdbc.bind(ps, now, now, limit, lockedUntil, now, lockToken, lockedUntil);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean more = rs.next();
+                while (more) {
+                    String id = rs.getString(1);
+                    if (id == null) {
+                        raced++;
+                        more = rs.next();
+                        continue;
                     }
-                    if (rs.getString(1) != null) {
-                        return Optional.of(readLocked(rs, 0, lockToken));
-                    }
-                    // raced: try again
+                    InstanceRow instance = InstanceRow.read(rs, 0);
+                    long historySize = rs.getLong(13);
+                    List<MessageRow> messages = new ArrayList<>();
+                    do {
+                        messages.add(new MessageRow(rs.getLong(14), rs.getLong(15), rs.getString(16), rs.getInt(17),
+                                rs.getString(18)));
+                        more = rs.next();
+                    } while (more && id.equals(rs.getString(1)));
+                    items.add(new Fetched(instance, historySize, messages, lockToken));
                 }
             }
         }
-        return Optional.empty(); // lost every race: the caller fetches again soon
+        return new FetchedMany(items, raced);
     }
 
     /**

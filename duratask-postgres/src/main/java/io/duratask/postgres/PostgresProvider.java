@@ -66,6 +66,7 @@ public final class PostgresProvider implements Provider {
     private final Reads reads;
     private final InstanceLookups lookups;
     private final CompletionBatcher completions;
+    private final OrchestrationFetcher fetcher;
     private final CommitBatcher batcher;
     private final Notifications notifications;
     private volatile boolean closed;
@@ -80,6 +81,7 @@ public final class PostgresProvider implements Provider {
         this.clients = new ClientOps(sql, options.clock());
         this.reads = new Reads(sql, codec, options.clock());
         this.lookups = new InstanceLookups(pools, sql, options.maxBatchSize());
+        this.fetcher = new OrchestrationFetcher(pools, orchestrations, this::newLockToken, options.maxBatchSize());
         this.completions = new CompletionBatcher(pools, sql, workItems, options.clock(), options.maxBatchSize(),
                 options.commitConnections());
         this.batcher = new CommitBatcher(pools, options.maxBatchSize(), options.commitConnections());
@@ -122,8 +124,8 @@ public final class PostgresProvider implements Provider {
     @Override
     public Optional<OrchestrationItem> fetchOrchestrationItem(Duration lockTimeout) {
         requirePositive(lockTimeout, "lockTimeout");
-        String token = newLockToken();
-        return queue("fetchOrchestrationItem", c -> orchestrations.fetch(c, lockTimeout, token)).map(this::toItem);
+        checkOpen();
+        return fetcher.fetch(lockTimeout).map(this::toItem);
     }
 
     @Override
@@ -368,6 +370,10 @@ public final class PostgresProvider implements Provider {
 
     InstanceLookups.Stats lookupStats() {
         return lookups.stats();
+    }
+
+    OrchestrationFetcher.Stats fetchStats() {
+        return fetcher.stats();
     }
 
     CompletionBatcher.Stats completionStats() {

@@ -18,7 +18,7 @@ final class Sql {
             + " custom_status, parent_instance_id, created_at, updated_at";
 
     final String selectInstances;
-    final String fetchOrchestrationItem;
+    final String fetchOrchestrationItems;
     final String commitTurn;
     final String commitTurnKeepMetadata;
     final String abandonOrchestrationItem;
@@ -51,41 +51,47 @@ final class Sql {
                 + " FROM unnest(?::text[]) AS k(id) CROSS JOIN LATERAL"
                 + " (SELECT * FROM {s}.instances x WHERE x.id = k.id LIMIT 1) i");
 
-        // Parameters: now, now, locked until, now, lock token, locked until.
-        // The oldest visible message whose instance is unlocked (messages_by_visible, then the instance's key);
+        // The oldest visible messages whose instances are unlocked (messages_by_visible, then the instances' key),
+        // up to a limit of instances: fetches that arrive together share this statement (OrchestrationFetcher).
         // SKIP LOCKED passes instances another fetch is locking right now, and the re-check of the lock columns
-        // passes those it locked since this statement's snapshot. FOR NO KEY UPDATE does not conflict with the
-        // key-share locks that foreign-key checks of concurrent message inserts take. The fetched messages are
-        // hidden until the lock expires (visible_at = locked_until), so later fetches do not walk past them.
-        // The instance is locked only if messages were taken: under READ COMMITTED the candidate's message may
-        // have been consumed by a turn that committed after this statement's snapshot (the re-check covers the
-        // instance row only), and then the statement returns one row with a null id, which means "raced,
-        // fetch again" (an instance locked without messages would stall until its lock expired). The history
-        // size comes from the locked row's latest version, not from the snapshot (see Schema).
-        fetchOrchestrationItem = q(s, """
+        // passes those locked since this statement's snapshot. FOR NO KEY UPDATE does not conflict with the
+        // key-share locks that foreign-key checks of concurrent message inserts take. Each instance is locked
+        // (one token for all of them: a token is always checked together with its instance's id, and no
+        // instance is locked twice by one statement) and its visible messages are taken: hidden until the lock
+        // expires (visible_at = locked_until), so later fetches do not walk past them. An instance is locked
+        // only if messages were taken: under READ COMMITTED a candidate's message may have been consumed by a
+        // turn that committed after this statement's snapshot (the re-check covers the instance row only); such
+        // a candidate yields one row of nulls, which means "raced, fetch again" (an instance locked without
+        // messages would stall until its lock expired). The history size comes from the locked row's latest
+        // version, not from the snapshot (see Schema). Rows: per locked instance and message, the instance's
+        // columns, history size, then the message's columns, ordered by instance and message; then the raced
+        // rows. Parameters: now, now, limit, locked until, now, lock token, locked until.
+        fetchOrchestrationItems = q(s, """
                 WITH next AS (
                     SELECT i.id FROM {s}.messages m JOIN {s}.instances i ON i.id = m.instance_id
                     WHERE m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)
-                    ORDER BY m.visible_at, m.id LIMIT 1
+                    ORDER BY m.visible_at, m.id LIMIT ?
                     FOR NO KEY UPDATE OF i SKIP LOCKED),
+                candidates AS (
+                    SELECT DISTINCT id FROM next),
                 fetched AS (
                     UPDATE {s}.messages m SET dequeue_count = m.dequeue_count + 1, visible_at = ?
-                    FROM next WHERE m.instance_id = next.id AND m.visible_at <= ?
-                    RETURNING m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json),
+                    FROM candidates n WHERE m.instance_id = n.id AND m.visible_at <= ?
+                    RETURNING m.instance_id, m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json),
                 locked AS (
-                    UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM next
-                    WHERE i.id = next.id AND EXISTS (SELECT 1 FROM fetched)
+                    UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM candidates n
+                    WHERE i.id = n.id AND EXISTS (SELECT 1 FROM fetched f WHERE f.instance_id = n.id)
                     RETURNING i.id, i.name, i.version, i.execution_id, i.status, i.input, i.output, i.failure_json,
                         i.custom_status, i.parent_instance_id, i.created_at, i.updated_at, i.history_size)
                 SELECT l.id, l.name, l.version, l.execution_id, l.status, l.input, l.output, l.failure_json,
                     l.custom_status, l.parent_instance_id, l.created_at, l.updated_at, l.history_size,
                     f.id, f.execution_id, f.requested_visible_at, f.dequeue_count, f.event_json
-                FROM locked l CROSS JOIN fetched f
+                FROM locked l JOIN fetched f ON f.instance_id = l.id
                 UNION ALL
                 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                     NULL, NULL
-                FROM next WHERE NOT EXISTS (SELECT 1 FROM fetched)
-                ORDER BY 14""");
+                FROM candidates n WHERE NOT EXISTS (SELECT 1 FROM fetched f WHERE f.instance_id = n.id)
+                ORDER BY 1, 14""");
 
         String commitBody = """
                 events AS (
