@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  *
  * <p>Leader and follower, as in {@link CommitBatcher}: a caller queues its fetch and tries to lead (one at a
  * time); the leader takes the queued fetches with its lease time (up to {@code maxBatchSize}), runs the
- * statement (again for those left over, if some candidates raced with a commit, up to five times) and
+ * statement (again for those left over while statements find instances or race with commits, up to five
+ * times) and
  * publishes each caller's item or empty; a follower parks until its outcome is published.
  */
 final class OrchestrationFetcher {
@@ -125,9 +126,11 @@ final class OrchestrationFetcher {
                 for (OrchestrationQueue.Fetched item : got.items()) {
                     batch.get(served++).item = item;
                 }
-                if (got.raced() == 0) {
+                if (got.items().isEmpty() && got.raced() == 0) {
                     break; // nothing more to take now
                 }
+                // else some fetchers are left: candidates raced with a commit, or several of the oldest
+                // messages belonged to one instance; look again
             }
         } catch (SQLException e) {
             ProviderException failure = PgErrors.translate("fetchOrchestrationItem", pools.target(), e);

@@ -60,7 +60,7 @@ class OrchestrationFetcherTest {
             }
             assertThat(ids).as("20 fetches, 20 different instances").hasSize(20);
             assertThat(provider.fetchStats().statements() - before.statements())
-                    .as("one statement held by the lock, one for the 19 queued meanwhile").isEqualTo(2);
+                    .as("one statement held by the lock, one for those queued meanwhile").isLessThanOrEqualTo(2);
 
             // each lock is its own: every item commits, and the 10 other instances are still there to fetch
             for (OrchestrationItem item : items) {
@@ -71,6 +71,46 @@ class OrchestrationFetcherTest {
                 assertThat(ids.add(item.instanceId())).as(item.instanceId() + " fetched once").isTrue();
             }
             assertThat(provider.fetchOrchestrationItem(LOCK)).isEmpty();
+        }
+    }
+    @Test
+    void fetchersLeftOverBecauseTheOldestMessagesBelongToOneInstanceGetTheNextInstances() throws Exception {
+        String schema = PgServer.freshSchema();
+        try (PostgresProvider provider = PostgresProvider.open(PgServer.get().options(schema).build());
+             Connection blocker = PgServer.get().connect();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            provider.createInstance(start("first", "Work"));
+            provider.createInstance(start("busy", "Work"));
+            for (int i = 0; i < 5; i++) {
+                provider.enqueue(SpiFixtures.event("busy", "e" + i, "1"));
+            }
+            for (int i = 0; i < 3; i++) {
+                provider.createInstance(start("later" + i, "Work"));
+            }
+            OrchestrationFetcher.Stats before = provider.fetchStats();
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) {
+                st.execute("LOCK TABLE \"" + schema + "\".messages IN ACCESS EXCLUSIVE MODE");
+            }
+            Future<Optional<OrchestrationItem>> held = threads.submit(() -> provider.fetchOrchestrationItem(LOCK));
+            Awaitility.await().until(() -> provider.fetchStats().statements() - before.statements() == 1);
+            List<Future<Optional<OrchestrationItem>>> fetches = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                fetches.add(threads.submit(() -> provider.fetchOrchestrationItem(LOCK)));
+            }
+            Awaitility.await().until(() -> provider.fetchStats().fetches() - before.fetches() == 5);
+            blocker.rollback();
+
+            assertThat(held.get().orElseThrow().instanceId()).isEqualTo("first");
+            Set<String> ids = new HashSet<>();
+            for (Future<Optional<OrchestrationItem>> f : fetches) {
+                OrchestrationItem item = f.get().orElseThrow();
+                ids.add(item.instanceId());
+                if (item.instanceId().equals("busy")) {
+                    assertThat(item.messages()).hasSize(6);
+                }
+            }
+            assertThat(ids).containsExactlyInAnyOrder("busy", "later0", "later1", "later2");
         }
     }
 }
