@@ -40,9 +40,12 @@ import java.util.UUID;
  * <p><b>One statement per operation, one transaction per turn, group commit.</b> A turn commit is one
  * statement (data-modifying CTEs) that checks the lock and applies everything or nothing. Commits and
  * client writes that arrive together share one transaction and one WAL flush ({@link CommitBatcher}); an
- * operation refused (lost lock, existing id) does not fail the others. Fetches, renewals, abandons and
- * activity completions commit with {@code synchronous_commit = off}: see
- * {@link PostgresOptions#syncActivityCompletions()}.
+ * operation refused (lost lock, existing id) does not fail the others. Activity completions that arrive
+ * together share one statement ({@link CompletionBatcher}), and so do orchestration fetches
+ * ({@link OrchestrationFetcher}) and instance lookups ({@link InstanceLookups}). Fetches, renewals, abandons
+ * and activity completions commit with {@code synchronous_commit = off}: see
+ * {@link PostgresOptions#syncActivityCompletions()}. The optional eager-dispatch methods (commit and lease,
+ * complete and lock, create and lock) are implemented, each as one statement.
  *
  * <p><b>Wake-ups.</b> With {@link PostgresOptions#notifications()} on, a provider announces new work with
  * {@code NOTIFY} and, once a runtime {@linkplain #addWorkListener listens}, wakes that runtime's idle
