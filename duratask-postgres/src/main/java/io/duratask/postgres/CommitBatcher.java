@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * outcome; a follower parks until its outcome is published. A leader leads until its own operation is done,
  * then releases its permit and, if operations are queued, wakes the caller of the oldest one to lead next.
  * A caller queues before it tries to lead, and a leader looks at the queue after releasing, so no operation
- * is stranded.
+ * is stranded. A caller whose operation another leader took parks until that leader publishes it.
  *
  * <p><b>One failing operation does not fail the others.</b> Every operation is one statement that either
  * applies entirely or does nothing, and reports an expected refusal (a lost lock, an existing id) in its
@@ -50,6 +50,7 @@ final class CommitBatcher implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private volatile Runnable beforeLeading = () -> { };
 
     CommitBatcher(Pools pools, int maxBatchSize, int leaders) {
         this.pools = pools;
@@ -69,6 +70,7 @@ final class CommitBatcher implements AutoCloseable {
         } finally {
             closeLock.readLock().unlock();
         }
+        beforeLeading.run();
         boolean interrupted = false;
         try {
             while (!pending.isDone()) {
@@ -82,6 +84,12 @@ final class CommitBatcher implements AutoCloseable {
                         leaders.release();
                         wakeNextLeader();
                     }
+                    if (!pending.isDone()) {
+                        // another leader took our operation into the batch it is running: wait for it to publish
+                        // (trying to lead again at once would spin while that batch runs)
+                        LockSupport.park(this);
+                        interrupted |= Thread.interrupted();
+                    }
                 } else {
                     LockSupport.park(this);
                     interrupted |= Thread.interrupted();
@@ -93,6 +101,11 @@ final class CommitBatcher implements AutoCloseable {
             }
         }
         return pending.outcome();
+    }
+
+    /** Test hook: runs on the caller's thread after it queued its work and before it tries to lead. */
+    void beforeLeading(Runnable hook) {
+        beforeLeading = hook;
     }
 
     /** Operations waiting for a batch (for tests). */

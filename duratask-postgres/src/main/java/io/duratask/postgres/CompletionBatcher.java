@@ -65,6 +65,7 @@ final class CompletionBatcher {
     private final AtomicLong completions = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private volatile Runnable beforeLeading = () -> { };
 
     CompletionBatcher(Pools pools, Sql sql, WorkQueue workItems, Clock clock, int maxBatchSize, int leaders) {
         this.pools = pools;
@@ -85,6 +86,7 @@ final class CompletionBatcher {
         Completion completion = new Completion(lease, receipt, message);
         completions.incrementAndGet();
         queue.add(completion);
+        beforeLeading.run();
         boolean interrupted = false;
         try {
             while (!completion.done) {
@@ -100,6 +102,11 @@ final class CompletionBatcher {
                         if (next != null) {
                             LockSupport.unpark(next.waiter);
                         }
+                    }
+                    if (!completion.done) {
+                        // another leader took our completion into the statement it is running: wait for it
+                        LockSupport.park(this);
+                        interrupted |= Thread.interrupted();
                     }
                 } else {
                     LockSupport.park(this);
@@ -124,6 +131,11 @@ final class CompletionBatcher {
 
     Stats stats() {
         return new Stats(completions.get(), batches.get(), fallbacks.get());
+    }
+
+    /** Test hook: runs on the caller's thread after it queued its work and before it tries to lead. */
+    void beforeLeading(Runnable hook) {
+        beforeLeading = hook;
     }
 
     /** Completions waiting for a batch (for tests). */
