@@ -205,9 +205,10 @@ public final class PostgresProvider implements Provider {
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
         WorkQueue.Receipt receipt = WorkQueue.receiptOf(Objects.requireNonNull(lease, "lease"));
         Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
+        checkOpen();
         boolean sent = options.syncActivityCompletions()
                 ? batcher.execute("completeWorkItem", c -> workItems.complete(c, lease, receipt, encoded))
-                : completions(() -> completions.complete(lease, receipt, encoded));
+                : completions.complete(lease, receipt, encoded);
         if (sent) {
             notifications.announce(1, 0);
         }
@@ -419,11 +420,6 @@ public final class PostgresProvider implements Provider {
         } catch (SQLException e) {
             throw PgErrors.translate(operation, pools.target(), e);
         }
-    }
-
-    private <T> T completions(java.util.function.Supplier<T> work) {
-        checkOpen();
-        return work.get();
     }
 
     /** Several statements in one synchronous transaction of their own (purges). */

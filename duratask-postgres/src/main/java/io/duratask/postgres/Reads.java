@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Reads that take no lock. Each is one statement, so it reads one snapshot. */
 final class Reads {
