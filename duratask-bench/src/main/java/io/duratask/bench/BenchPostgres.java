@@ -45,6 +45,23 @@ final class BenchPostgres {
                 .schema("bench_" + ProcessHandle.current().pid() + "_" + runs.incrementAndGet());
     }
 
+    /**
+     * The server of this run in the variables a worker process reads ({@code DURATASK_PG_URL}, {@code _USER},
+     * {@code _PASSWORD}); starts the embedded server if needed.
+     */
+    static synchronized java.util.Map<String, String> environment() {
+        options();
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("DURATASK_PG_URL", url);
+        if (user != null) {
+            env.put("DURATASK_PG_USER", user);
+        }
+        if (password != null) {
+            env.put("DURATASK_PG_PASSWORD", password);
+        }
+        return env;
+    }
+
     static synchronized void stop() {
         if (embedded != null) {
             try {

@@ -35,7 +35,9 @@ import java.util.concurrent.Future;
  *
  * Usage: {@code ThroughputHarness --providers=memory,sqlite,fs,postgres --workloads=a,b,c --runs=5 --dir=target/bench-data}
  * ({@code --sqlite-sync=FULL|NORMAL}, {@code --fs-sync=true|false} choose how hard those providers sync;
- * {@code --eager=true|false} sets {@code RuntimeOptions.eagerDispatch}).
+ * {@code --eager=true|false} sets {@code RuntimeOptions.eagerDispatch}; {@code --pg-workers=N} runs the
+ * PostgreSQL workloads with N worker processes: the harness's own runtime and N-1 {@link PgBenchWorker} JVMs
+ * on the same schema).
  */
 public final class ThroughputHarness {
     private static final Duration WAIT = Duration.ofMinutes(5);
@@ -43,6 +45,8 @@ public final class ThroughputHarness {
     private static SqliteOptions.Synchronous sqliteSync = SqliteOptions.Synchronous.FULL;
     private static boolean fsSync = true;
     private static boolean eager = true;
+    private static int pgWorkers = 1;
+    private static PgWorkers extraWorkers;
 
     record Result(double activitiesPerSecond, double p50Millis, double p99Millis) {}
 
@@ -62,12 +66,16 @@ public final class ThroughputHarness {
         sqliteSync = SqliteOptions.Synchronous.valueOf(opts.getOrDefault("sqlite-sync", "FULL").toUpperCase());
         fsSync = Boolean.parseBoolean(opts.getOrDefault("fs-sync", "true"));
         eager = Boolean.parseBoolean(opts.getOrDefault("eager", "true"));
+        pgWorkers = Integer.parseInt(opts.getOrDefault("pg-workers", "1"));
+        if (pgWorkers < 1) {
+            throw new IllegalArgumentException("--pg-workers must be at least 1, was " + pgWorkers);
+        }
         Files.createDirectories(dir);
 
         System.out.printf("Duratask throughput harness: %d runs per cell (after one warm-up), %d cores, java %s,"
-                + " sqlite synchronous=%s, fs syncCommits=%s, eager dispatch %s%n", runs,
+                + " sqlite synchronous=%s, fs syncCommits=%s, eager dispatch %s, postgres worker processes %d%n", runs,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), sqliteSync, fsSync,
-                eager ? "on" : "off");
+                eager ? "on" : "off", pgWorkers);
         System.out.println("before: " + FsyncProbe.measure(dir));
         List<String> table = new ArrayList<>();
         table.add("| provider | workload | activities/s (median) | p50 ms | p99 ms | runs (activities/s) |");
@@ -90,13 +98,18 @@ public final class ThroughputHarness {
                 for (double t : tput) {
                     each.append(each.isEmpty() ? "" : ", ").append(String.format("%.0f", t));
                 }
-                table.add(String.format("| %s | %s | %.0f | %.2f | %.2f | %s |", provider, label(workload),
+                String name = provider.equals("postgres") && pgWorkers > 1
+                        ? provider + " (" + pgWorkers + " worker processes)" : provider;
+                table.add(String.format("| %s | %s | %.0f | %.2f | %.2f | %s |", name, label(workload),
                         Stats.median(tput), Stats.median(p50), Stats.median(p99), each));
             }
         }
         System.out.println("after: " + FsyncProbe.measure(dir));
         System.out.println();
         table.forEach(System.out::println);
+        if (extraWorkers != null) {
+            extraWorkers.close();
+        }
         BenchPostgres.stop();
     }
 
@@ -128,7 +141,15 @@ public final class ThroughputHarness {
     static Result runOnce(String provider, String workload, Path dir, int instances, int fanOut, int chains)
             throws Exception {
         RuntimeOptions options = RuntimeOptions.builder().eagerDispatch(eager).build();
-        try (DurableRuntime runtime = DurableRuntime.start(open(provider, dir), Workloads.registry(), options)) {
+        Provider store = open(provider, dir);
+        boolean withWorkers = store instanceof PostgresProvider && pgWorkers > 1;
+        if (withWorkers) {
+            if (extraWorkers == null) {
+                extraWorkers = new PgWorkers(pgWorkers - 1, BenchPostgres.environment());
+            }
+            extraWorkers.open(((PostgresProvider) store).options().schema());
+        }
+        try (DurableRuntime runtime = DurableRuntime.start(store, Workloads.registry(), options)) {
             DurableClient client = runtime.client();
             return switch (workload) {
                 case "a" -> manyChains(client, instances);
@@ -136,7 +157,15 @@ public final class ThroughputHarness {
                 case "c" -> chainLatency(client, chains);
                 default -> throw new IllegalArgumentException("unknown workload '" + workload + "' (a, b, c)");
             };
+        } finally {
+            if (withWorkers) {
+                extraWorkers.closeRuntimes();
+            }
         }
+    }
+
+    static boolean eager() {
+        return eager;
     }
 
     private static Result manyChains(DurableClient client, int instances) throws Exception {

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,28 @@ final class ClientOps {
             }
         }
         return null;
+    }
+
+    /**
+     * Creates the instance locked for the caller, its start message taken (see {@link Sql#createInstanceAndLock}).
+     *
+     * @throws InstanceExistsException if the id is taken; nothing was written or locked
+     */
+    OrchestrationQueue.Fetched createInstanceAndLock(Connection c, EncodedMessage start, Duration lockTimeout,
+                                                     String lockToken) throws SQLException {
+        long now = clock.millis();
+        long lockedUntil = now + lockTimeout.toMillis();
+        try (PreparedStatement ps = c.prepareStatement(sql.createInstanceAndLock)) {
+            Jdbc.bind(ps, start.instanceId(), start.start().name(), start.start().version(), start.start().input(),
+                    start.start().parentInstanceId(), now, now, lockToken, lockedUntil, start.executionId(),
+                    lockedUntil, Jdbc.requested(start), start.eventJson());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new InstanceExistsException(start.instanceId());
+                }
+                return OrchestrationQueue.readLocked(rs, 0, lockToken);
+            }
+        }
     }
 
     /** @throws InstanceNotFoundException if there is no such instance; nothing was written */

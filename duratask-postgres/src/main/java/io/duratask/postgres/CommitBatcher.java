@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * outcome; a follower parks until its outcome is published. A leader leads until its own operation is done,
  * then releases its permit and, if operations are queued, wakes the caller of the oldest one to lead next.
  * A caller queues before it tries to lead, and a leader looks at the queue after releasing, so no operation
- * is stranded.
+ * is stranded. A caller whose operation another leader took parks until that leader publishes it.
  *
  * <p><b>One failing operation does not fail the others.</b> Every operation is one statement that either
  * applies entirely or does nothing, and reports an expected refusal (a lost lock, an existing id) in its
@@ -50,6 +50,7 @@ final class CommitBatcher implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private volatile Runnable beforeLeading = () -> { };
 
     CommitBatcher(Pools pools, int maxBatchSize, int leaders) {
         this.pools = pools;
@@ -69,6 +70,7 @@ final class CommitBatcher implements AutoCloseable {
         } finally {
             closeLock.readLock().unlock();
         }
+        beforeLeading.run();
         boolean interrupted = false;
         try {
             while (!pending.isDone()) {
@@ -82,6 +84,12 @@ final class CommitBatcher implements AutoCloseable {
                         leaders.release();
                         wakeNextLeader();
                     }
+                    if (!pending.isDone()) {
+                        // another leader took our operation into the batch it is running: wait for it to publish
+                        // (trying to lead again at once would spin while that batch runs)
+                        LockSupport.park(this);
+                        interrupted |= Thread.interrupted();
+                    }
                 } else {
                     LockSupport.park(this);
                     interrupted |= Thread.interrupted();
@@ -93,6 +101,11 @@ final class CommitBatcher implements AutoCloseable {
             }
         }
         return pending.outcome();
+    }
+
+    /** Test hook: runs on the caller's thread after it queued its work and before it tries to lead. */
+    void beforeLeading(Runnable hook) {
+        beforeLeading = hook;
     }
 
     /** Operations waiting for a batch (for tests). */
@@ -152,6 +165,10 @@ final class CommitBatcher implements AutoCloseable {
                     pools.target(), e));
             return;
         }
+        if (batch.size() == 1) {
+            runAlone(c, batch.getFirst());
+            return;
+        }
         try (c) {
             try {
                 for (Pending<?> p : batch) {
@@ -186,6 +203,42 @@ final class CommitBatcher implements AutoCloseable {
             batch.forEach(Pending::publish);
         } catch (SQLException e) {
             log.debug("closing a commit connection failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A batch of one runs in auto-commit: its statement is its transaction, and the {@code COMMIT} (with its
+     * WAL flush) happens in the same round trip instead of one more. The statement applies entirely or not at
+     * all, as in a batch; a connection lost before the reply leaves the outcome unknown, as one lost during
+     * {@code COMMIT} does.
+     */
+    private void runAlone(Connection c, Pending<?> p) {
+        try (c) {
+            boolean autoCommit = false;
+            try {
+                c.setAutoCommit(true);
+                autoCommit = true;
+                p.run(c);
+            } catch (SQLException e) {
+                String what = PgErrors.isConnectionLost(e)
+                        ? " (the connection was lost: the outcome is unknown)" : "";
+                p.fail(PgErrors.translate(p.name + what, pools.target(), e));
+            } finally {
+                if (autoCommit) {
+                    try {
+                        c.setAutoCommit(false);
+                    } catch (SQLException e) {
+                        log.debug("cannot turn auto-commit off again: {}", e.getMessage());
+                    }
+                }
+            }
+            p.publish();
+        } catch (SQLException e) {
+            log.debug("closing a commit connection failed: {}", e.getMessage());
+            if (!p.isDone()) {
+                p.fail(PgErrors.translate(p.name, pools.target(), e));
+                p.publish();
+            }
         }
     }
 

@@ -21,8 +21,14 @@ record InstanceRow(String id, String name, String version, long executionId, Str
 
     /** Reads the row's {@link #COLUMNS} from the current row of {@code rs}, starting at column 1. */
     static InstanceRow read(ResultSet rs) throws SQLException {
-        return new InstanceRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getLong(11),
-                rs.getLong(12));
+        return read(rs, 0);
+    }
+
+    /** Reads the row's {@link #COLUMNS} from the current row of {@code rs}, starting at column {@code offset + 1}. */
+    static InstanceRow read(ResultSet rs, int offset) throws SQLException {
+        int o = offset;
+        return new InstanceRow(rs.getString(o + 1), rs.getString(o + 2), rs.getString(o + 3), rs.getLong(o + 4),
+                rs.getString(o + 5), rs.getString(o + 6), rs.getString(o + 7), rs.getString(o + 8),
+                rs.getString(o + 9), rs.getString(o + 10), rs.getLong(o + 11), rs.getLong(o + 12));
     }
 }

@@ -8,6 +8,7 @@ import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.InstanceUpdate;
 import io.duratask.spi.LockLostException;
 import io.duratask.spi.OrchestrationItem;
+import io.duratask.spi.WorkItemLease;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +31,12 @@ final class OrchestrationQueue {
     /** A locked instance as read by the fetch; the caller decodes it into an {@link OrchestrationItem}. */
     record Fetched(InstanceRow instance, long historySize, List<MessageRow> messages, String lockToken) {}
 
-    /** What a committed turn enqueued, for the wake-up notification. */
-    record Committed(int messages, int workItems) {}
-
-    /** A fetch that raced with a committing turn tries again at once, this many times in all. */
-    private static final int MAX_FETCH_ATTEMPTS = 5;
+    /**
+     * What a committed turn did: how many messages it made visible now and how many work items it enqueued
+     * for fetching (both for the wake-up notification), the work items it leased to the caller, and whether
+     * the instance has visible messages left.
+     */
+    record Committed(int messages, int workItems, List<WorkItemLease> leases, boolean hasMessages) {}
 
     private final Sql sql;
     private final Clock clock;
@@ -45,50 +46,68 @@ final class OrchestrationQueue {
         this.clock = clock;
     }
 
+    /** What one multi-instance fetch got: the locked instances, and how many candidates raced. */
+    record FetchedMany(List<Fetched> items, int raced) {}
+
     /**
-     * Locks the instance of the oldest visible message whose instance is not locked, and takes its visible
-     * messages; they stay hidden until the lock expires (a commit deletes them, an abandon or the lock's
-     * expiry shows them again).
+     * Locks up to {@code limit} instances that have visible messages and are not locked, all with
+     * {@code lockToken}, and takes their visible messages (see {@link Sql#fetchOrchestrationItems}).
      */
-    Optional<Fetched> fetch(Connection c, Duration lockTimeout, String lockToken) throws SQLException {
-        for (int attempt = 0; attempt < MAX_FETCH_ATTEMPTS; attempt++) {
-            long now = clock.millis();
-            long lockedUntil = now + lockTimeout.toMillis();
-            try (PreparedStatement ps = c.prepareStatement(sql.fetchOrchestrationItem)) {
-                Jdbc.bind(ps, now, now, lockedUntil, now, lockToken, lockedUntil);
-                try (ResultSet rs = ps.executeQuery()) {
-                    InstanceRow instance = null;
-                    long historySize = 0;
+    FetchedMany fetchMany(Connection c, Duration lockTimeout, String lockToken, int limit) throws SQLException {
+        long now = clock.millis();
+        long lockedUntil = now + lockTimeout.toMillis();
+        List<Fetched> items = new ArrayList<>();
+        int raced = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql.fetchOrchestrationItems)) {
+            Jdbc.bind(ps, now, now, limit, lockedUntil, now, lockToken, lockedUntil);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean more = rs.next();
+                while (more) {
+                    String id = rs.getString(1);
+                    if (id == null) {
+                        raced++;
+                        more = rs.next();
+                        continue;
+                    }
+                    InstanceRow instance = InstanceRow.read(rs, 0);
+                    long historySize = rs.getLong(13);
                     List<MessageRow> messages = new ArrayList<>();
-                    boolean raced = false;
-                    while (rs.next()) {
-                        if (rs.getString(1) == null) {
-                            raced = true;
-                            break;
-                        }
-                        if (instance == null) {
-                            instance = InstanceRow.read(rs);
-                            historySize = rs.getLong(13);
-                        }
+                    do {
                         messages.add(new MessageRow(rs.getLong(14), rs.getLong(15), rs.getString(16), rs.getInt(17),
                                 rs.getString(18)));
-                    }
-                    if (!raced) {
-                        return instance == null ? Optional.empty()
-                                : Optional.of(new Fetched(instance, historySize, messages, lockToken));
-                    }
+                        more = rs.next();
+                    } while (more && id.equals(rs.getString(1)));
+                    items.add(new Fetched(instance, historySize, messages, lockToken));
                 }
             }
         }
-        return Optional.empty(); // lost every race: the caller fetches again soon
+        return new FetchedMany(items, raced);
     }
 
     /**
-     * Commits a turn in one statement (see {@link Sql#commitTurn}).
+     * Reads a locked instance and its taken messages from {@code rs}, positioned on the first row: the
+     * instance's columns from {@code offset + 1}, its history size, then the message's columns; one row per
+     * message, in message order. Consumes the result set.
+     */
+    static Fetched readLocked(ResultSet rs, int offset, String lockToken) throws SQLException {
+        InstanceRow instance = InstanceRow.read(rs, offset);
+        long historySize = rs.getLong(offset + 13);
+        List<MessageRow> messages = new ArrayList<>();
+        do {
+            messages.add(new MessageRow(rs.getLong(offset + 14), rs.getLong(offset + 15), rs.getString(offset + 16),
+                    rs.getInt(offset + 17), rs.getString(offset + 18)));
+        } while (rs.next());
+        return new Fetched(instance, historySize, messages, lockToken);
+    }
+
+    /**
+     * Commits a turn in one statement (see {@link Sql#commitTurn}), leasing the first {@code leaseTokens.size()}
+     * work items to the caller (one token each) for {@code lockTimeout}.
      *
      * @throws LockLostException if the lock expired or was taken; nothing was written
      */
-    Committed commit(Connection c, OrchestrationItem item, Receipt receipt, EncodedCommit commit) throws SQLException {
+    Committed commit(Connection c, OrchestrationItem item, Receipt receipt, EncodedCommit commit,
+                     List<String> leaseTokens, Duration lockTimeout) throws SQLException {
         String instanceId = item.instanceId();
         long now = clock.millis();
         InstanceUpdate u = commit.update();
@@ -125,12 +144,20 @@ final class OrchestrationQueue {
             wName[i] = w.name();
             wInput[i] = w.input();
         }
+        String[] wToken = new String[work.size()];
+        for (int i = 0; i < leaseTokens.size(); i++) {
+            wToken[i] = leaseTokens.get(i);
+        }
+        long leasedUntil = now + lockTimeout.toMillis();
         params.add(now);
+        params.add(leasedUntil);
+        params.add(leasedUntil);
         params.add(Jdbc.texts(c, wInstance));
         params.add(Jdbc.bigints(c, wExecution));
         params.add(Jdbc.bigints(c, wScheduled));
         params.add(Jdbc.texts(c, wName));
         params.add(Jdbc.texts(c, wInput));
+        params.add(Jdbc.texts(c, wToken));
 
         List<EncodedMessage> messages = commit.messages();
         List<EncodedMessage> starts = messages.stream().filter(m -> m.start() != null).toList();
@@ -181,7 +208,11 @@ final class OrchestrationQueue {
         params.add(Jdbc.texts(c, mRequested));
         params.add(Jdbc.texts(c, mJson));
         params.add(c.createArrayOf("boolean", box(mStart)));
-        params.add(Jdbc.bigints(c, receipt.messageIds()));
+        Array consumed = Jdbc.bigints(c, receipt.messageIds());
+        params.add(consumed);
+        params.add(now);
+        params.add(consumed);
+        params.add(now);
 
         try (PreparedStatement ps = c.prepareStatement(u != null ? sql.commitTurn : sql.commitTurnKeepMetadata)) {
             Jdbc.bind(ps, params.toArray());
@@ -199,9 +230,34 @@ final class OrchestrationQueue {
                                 m.kind(), instanceId, m.instanceId());
                     }
                 }
+                List<WorkItemLease> leases = leases(work, rs.getArray(3), rs.getArray(4), leaseTokens);
+                return new Committed(visibleNow, work.size() - leases.size(), leases, rs.getBoolean(5));
             }
         }
-        return new Committed(visibleNow, work.size());
+    }
+
+    /** The leases of a commit, in the order of its work items. */
+    private static List<WorkItemLease> leases(List<ActivityWorkItem> work, Array rowIds, Array scheduledIds,
+                                              List<String> tokens) throws SQLException {
+        if (rowIds == null) {
+            return List.of();
+        }
+        Object[] ids = (Object[]) rowIds.getArray();
+        Object[] scheduled = (Object[]) scheduledIds.getArray();
+        java.util.Map<Long, Long> rowIdByScheduledId = new java.util.HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            rowIdByScheduledId.put(((Number) scheduled[i]).longValue(), ((Number) ids[i]).longValue());
+        }
+        List<WorkItemLease> leases = new ArrayList<>(tokens.size());
+        for (int i = 0; i < tokens.size(); i++) {
+            ActivityWorkItem w = work.get(i);
+            Long rowId = rowIdByScheduledId.get(w.scheduledId());
+            if (rowId == null) {
+                throw new IllegalStateException("the commit leased no row for work item " + w);
+            }
+            leases.add(new WorkItemLease(w, tokens.get(i), 1, new WorkQueue.Receipt(rowId)));
+        }
+        return leases;
     }
 
     /**

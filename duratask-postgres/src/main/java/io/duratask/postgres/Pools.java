@@ -15,6 +15,16 @@ import java.util.Properties;
  * which commit synchronously, and single connections opened on demand (schema migration, LISTEN).
  */
 final class Pools implements AutoCloseable {
+    /**
+     * The planner settings of the pooled connections. Generic plans: planning one of the provider's
+     * data-modifying CTEs costs more than running it, and custom plans re-plan at every execution of a
+     * prepared statement. No sequential scans: every statement of the provider finds its rows through a key or
+     * an index, but a generic plan is made once per connection, possibly while the tables are nearly empty
+     * (when scanning a table looks cheapest), and queue tables grow and shrink by the second; without this such
+     * a plan would go on scanning a grown table until the statistics change.
+     */
+    static final String PLAN_SETTINGS = "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off";
+
     private final PostgresOptions options;
     private final String target;
     private final HikariDataSource queue;
@@ -84,9 +94,7 @@ final class Pools implements AutoCloseable {
         config.setInitializationFailTimeout(-1); // the provider connects once itself first, for a clear error
         config.setAutoCommit(lockOnly);
         config.setRegisterMbeans(false);
-        if (lockOnly) {
-            config.setConnectionInitSql("SET synchronous_commit = off");
-        }
+        config.setConnectionInitSql((lockOnly ? "SET synchronous_commit = off; " : "") + PLAN_SETTINGS);
         return new HikariDataSource(config);
     }
 

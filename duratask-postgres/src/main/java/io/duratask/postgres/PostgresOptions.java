@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code commitConnections} — group-commit transactions that may run at once. Default
  *       {@value #DEFAULT_COMMIT_CONNECTIONS}.</li>
- *   <li>{@code maxBatchSize} — at most this many turn commits and client writes share one transaction.
+ *   <li>{@code maxBatchSize} — at most this many turn commits and client writes share one transaction (and
+ *       at most this many activity completions, orchestration fetches or instance lookups one statement).
  *       Default {@value #DEFAULT_MAX_BATCH_SIZE}.</li>
  *   <li>{@code connectTimeout} — how long opening a connection may take (also how long an operation waits
  *       for a free pooled connection). Default 10 s.</li>

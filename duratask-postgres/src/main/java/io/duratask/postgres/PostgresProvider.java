@@ -2,6 +2,7 @@ package io.duratask.postgres;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
+import io.duratask.spi.CommitOutcome;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
@@ -39,9 +40,12 @@ import java.util.UUID;
  * <p><b>One statement per operation, one transaction per turn, group commit.</b> A turn commit is one
  * statement (data-modifying CTEs) that checks the lock and applies everything or nothing. Commits and
  * client writes that arrive together share one transaction and one WAL flush ({@link CommitBatcher}); an
- * operation refused (lost lock, existing id) does not fail the others. Fetches, renewals, abandons and
- * activity completions commit with {@code synchronous_commit = off}: see
- * {@link PostgresOptions#syncActivityCompletions()}.
+ * operation refused (lost lock, existing id) does not fail the others. Activity completions that arrive
+ * together share one statement ({@link CompletionBatcher}), and so do orchestration fetches
+ * ({@link OrchestrationFetcher}) and instance lookups ({@link InstanceLookups}). Fetches, renewals, abandons
+ * and activity completions commit with {@code synchronous_commit = off}: see
+ * {@link PostgresOptions#syncActivityCompletions()}. The optional eager-dispatch methods (commit and lease,
+ * complete and lock, create and lock) are implemented, each as one statement.
  *
  * <p><b>Wake-ups.</b> With {@link PostgresOptions#notifications()} on, a provider announces new work with
  * {@code NOTIFY} and, once a runtime {@linkplain #addWorkListener listens}, wakes that runtime's idle
@@ -63,6 +67,9 @@ public final class PostgresProvider implements Provider {
     private final WorkQueue workItems;
     private final ClientOps clients;
     private final Reads reads;
+    private final InstanceLookups lookups;
+    private final CompletionBatcher completions;
+    private final OrchestrationFetcher fetcher;
     private final CommitBatcher batcher;
     private final Notifications notifications;
     private volatile boolean closed;
@@ -76,6 +83,10 @@ public final class PostgresProvider implements Provider {
         this.workItems = new WorkQueue(sql, options.clock());
         this.clients = new ClientOps(sql, options.clock());
         this.reads = new Reads(sql, codec, options.clock());
+        this.lookups = new InstanceLookups(pools, sql, options.maxBatchSize());
+        this.fetcher = new OrchestrationFetcher(pools, orchestrations, this::newLockToken, options.maxBatchSize());
+        this.completions = new CompletionBatcher(pools, sql, workItems, options.clock(), options.maxBatchSize(),
+                options.commitConnections());
         this.batcher = new CommitBatcher(pools, options.maxBatchSize(), options.commitConnections());
         this.notifications = new Notifications(pools, options.schema(), nodeId, options.notifyInterval(),
                 options.notifications());
@@ -116,17 +127,42 @@ public final class PostgresProvider implements Provider {
     @Override
     public Optional<OrchestrationItem> fetchOrchestrationItem(Duration lockTimeout) {
         requirePositive(lockTimeout, "lockTimeout");
-        String token = newLockToken();
-        return queue("fetchOrchestrationItem", c -> orchestrations.fetch(c, lockTimeout, token)).map(this::toItem);
+        checkOpen();
+        return fetcher.fetch(lockTimeout).map(this::toItem);
     }
 
     @Override
     public void commitOrchestrationItem(OrchestrationItem item, TurnCommit commit) {
+        commit(item, commit, 0, Duration.ofSeconds(1));
+    }
+
+    /**
+     * The turn commit, leasing up to {@code maxLeases} of its work items to the caller in the same durable
+     * statement: they are inserted already leased (hidden until the lease expires, dequeue count 1), so a dead
+     * caller's lease expires like a fetched one. Also reports whether the instance has visible messages left.
+     */
+    @Override
+    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
+                                                         Duration lockTimeout) {
+        if (maxLeases < 0) {
+            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
+        }
+        requirePositive(lockTimeout, "lockTimeout");
+        return commit(item, commit, maxLeases, lockTimeout);
+    }
+
+    private CommitOutcome commit(OrchestrationItem item, TurnCommit commit, int maxLeases, Duration lockTimeout) {
         OrchestrationQueue.Receipt receipt = OrchestrationQueue.receiptOf(Objects.requireNonNull(item, "item"));
         Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
+        int leases = Math.min(maxLeases, commit.workItems().size());
+        List<String> tokens = new ArrayList<>(leases);
+        for (int i = 0; i < leases; i++) {
+            tokens.add(newLockToken());
+        }
         OrchestrationQueue.Committed done = batcher.execute("commitOrchestrationItem",
-                c -> orchestrations.commit(c, item, receipt, encoded));
+                c -> orchestrations.commit(c, item, receipt, encoded, tokens, lockTimeout));
         notifications.announce(done.messages(), done.workItems());
+        return new CommitOutcome(done.leases(), done.hasMessages());
     }
 
     @Override
@@ -169,12 +205,41 @@ public final class PostgresProvider implements Provider {
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
         WorkQueue.Receipt receipt = WorkQueue.receiptOf(Objects.requireNonNull(lease, "lease"));
         Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
+        checkOpen();
         boolean sent = options.syncActivityCompletions()
                 ? batcher.execute("completeWorkItem", c -> workItems.complete(c, lease, receipt, encoded))
-                : queue("completeWorkItem", c -> workItems.complete(c, lease, receipt, encoded));
+                : completions.complete(lease, receipt, encoded);
         if (sent) {
             notifications.announce(1, 0);
         }
+    }
+
+    /**
+     * The completion and, in the same statement (at the completion's durability), the instance's lock if
+     * nobody holds it, taken exactly as {@link #fetchOrchestrationItem} takes it. A completion to be delivered
+     * later (a visibility time in the future) is only stored.
+     */
+    @Override
+    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
+                                                               Duration lockTimeout) {
+        WorkQueue.Receipt receipt = WorkQueue.receiptOf(Objects.requireNonNull(lease, "lease"));
+        Objects.requireNonNull(completion, "completion");
+        requirePositive(lockTimeout, "lockTimeout");
+        if (completion.visibleAt() != null && completion.visibleAt().isAfter(options.clock().instant())) {
+            completeWorkItem(lease, completion);
+            return Optional.empty();
+        }
+        Codec.EncodedMessage encoded = codec.encode(completion);
+        String token = newLockToken();
+        WorkQueue.CompletedAndLocked done = options.syncActivityCompletions()
+                ? batcher.execute("completeWorkItemAndLock",
+                        c -> workItems.completeAndLock(c, lease, receipt, encoded, lockTimeout, token))
+                : queue("completeWorkItemAndLock",
+                        c -> workItems.completeAndLock(c, lease, receipt, encoded, lockTimeout, token));
+        if (done.sent() && done.locked().isEmpty()) {
+            notifications.announce(1, 0);
+        }
+        return done.locked().map(this::toItem);
     }
 
     @Override
@@ -204,6 +269,23 @@ public final class PostgresProvider implements Provider {
         Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
         batcher.execute("createInstance", c -> clients.createInstance(c, encoded));
         announceMessage(startMessage);
+    }
+
+    /**
+     * The creation and, in the same durable statement, the new instance's lock, taken as a fetch takes it. A
+     * start to be delivered later (a visibility time in the future) only creates the instance.
+     */
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
+        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstanceAndLock");
+        requirePositive(lockTimeout, "lockTimeout");
+        if (startMessage.visibleAt() != null && startMessage.visibleAt().isAfter(options.clock().instant())) {
+            batcher.execute("createInstance", c -> clients.createInstance(c, encoded));
+            return Optional.empty();
+        }
+        String token = newLockToken();
+        return Optional.of(toItem(batcher.execute("createInstanceAndLock",
+                c -> clients.createInstanceAndLock(c, encoded, lockTimeout, token))));
     }
 
     @Override
@@ -238,7 +320,8 @@ public final class PostgresProvider implements Provider {
     @Override
     public Optional<InstanceInfo> getInstance(String instanceId) {
         Objects.requireNonNull(instanceId, "instanceId");
-        return queue("getInstance", c -> reads.getInstance(c, instanceId));
+        checkOpen();
+        return lookups.get(instanceId).map(codec::decode);
     }
 
     @Override
@@ -287,6 +370,22 @@ public final class PostgresProvider implements Provider {
     /** Group-commit counters, for diagnostics and tests. */
     CommitBatcher batcher() {
         return batcher;
+    }
+
+    InstanceLookups.Stats lookupStats() {
+        return lookups.stats();
+    }
+
+    OrchestrationFetcher.Stats fetchStats() {
+        return fetcher.stats();
+    }
+
+    CompletionBatcher.Stats completionStats() {
+        return completions.stats();
+    }
+
+    CompletionBatcher completionBatcher() {
+        return completions;
     }
 
     CommitBatcher.Stats batcherStats() {

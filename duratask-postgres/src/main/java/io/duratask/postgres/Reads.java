@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Reads that take no lock. Each is one statement, so it reads one snapshot. */
 final class Reads {
@@ -43,15 +42,6 @@ final class Reads {
             events.add(codec.decodeEvent(json));
         }
         return List.copyOf(events);
-    }
-
-    Optional<InstanceInfo> getInstance(Connection c, String instanceId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.selectInstance)) {
-            Jdbc.bind(ps, instanceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(codec.decode(InstanceRow.read(rs))) : Optional.empty();
-            }
-        }
     }
 
     /** Filters become SQL conditions with bind parameters; paging is by the key (created_at, id). */

@@ -17,8 +17,8 @@ final class Sql {
     private static final String INSTANCE_COLUMNS = "id, name, version, execution_id, status, input, output, failure_json,"
             + " custom_status, parent_instance_id, created_at, updated_at";
 
-    final String selectInstance;
-    final String fetchOrchestrationItem;
+    final String selectInstances;
+    final String fetchOrchestrationItems;
     final String commitTurn;
     final String commitTurnKeepMetadata;
     final String abandonOrchestrationItem;
@@ -26,9 +26,12 @@ final class Sql {
     final String readHistory;
     final String fetchWorkItem;
     final String completeWorkItem;
+    final String completeWorkItemAndLock;
+    final String completeWorkItems;
     final String abandonWorkItem;
     final String renewWorkItem;
     final String createInstance;
+    final String createInstanceAndLock;
     final String enqueue;
     final String restartInstance;
     final String lockInstanceStatus;
@@ -41,43 +44,54 @@ final class Sql {
     Sql(String schema) {
         String s = Schema.quote(schema);
 
-        selectInstance = q(s, "SELECT " + INSTANCE_COLUMNS + " FROM {s}.instances WHERE id = ?");
+        // Instances by id (coalesced lookups). A lateral key lookup per id (LIMIT keeps the planner from
+        // flattening it into a join), so that even a generic plan, which cannot know the array's length, looks
+        // each id up by the key instead of scanning the table.
+        selectInstances = q(s, "SELECT i." + INSTANCE_COLUMNS.replace(", ", ", i.")
+                + " FROM unnest(?::text[]) AS k(id) CROSS JOIN LATERAL"
+                + " (SELECT * FROM {s}.instances x WHERE x.id = k.id LIMIT 1) i");
 
-        // Parameters: now, now, locked until, now, lock token, locked until.
-        // The oldest visible message whose instance is unlocked (messages_by_visible, then the instance's key);
+        // The oldest visible messages whose instances are unlocked (messages_by_visible, then the instances' key),
+        // up to a limit of instances: fetches that arrive together share this statement (OrchestrationFetcher).
         // SKIP LOCKED passes instances another fetch is locking right now, and the re-check of the lock columns
-        // passes those it locked since this statement's snapshot. FOR NO KEY UPDATE does not conflict with the
-        // key-share locks that foreign-key checks of concurrent message inserts take. The fetched messages are
-        // hidden until the lock expires (visible_at = locked_until), so later fetches do not walk past them.
-        // The instance is locked only if messages were taken: under READ COMMITTED the candidate's message may
-        // have been consumed by a turn that committed after this statement's snapshot (the re-check covers the
-        // instance row only), and then the statement returns one row with a null id, which means "raced,
-        // fetch again" (an instance locked without messages would stall until its lock expired). The history
-        // size comes from the locked row's latest version, not from the snapshot (see Schema).
-        fetchOrchestrationItem = q(s, """
+        // passes those locked since this statement's snapshot. FOR NO KEY UPDATE does not conflict with the
+        // key-share locks that foreign-key checks of concurrent message inserts take. Each instance is locked
+        // (one token for all of them: a token is always checked together with its instance's id, and no
+        // instance is locked twice by one statement) and its visible messages are taken: hidden until the lock
+        // expires (visible_at = locked_until), so later fetches do not walk past them. An instance is locked
+        // only if messages were taken: under READ COMMITTED a candidate's message may have been consumed by a
+        // turn that committed after this statement's snapshot (the re-check covers the instance row only); such
+        // a candidate yields one row of nulls, which means "raced, fetch again" (an instance locked without
+        // messages would stall until its lock expired). The history size comes from the locked row's latest
+        // version, not from the snapshot (see Schema). Rows: per locked instance and message, the instance's
+        // columns, history size, then the message's columns, ordered by instance and message; then the raced
+        // rows. Parameters: now, now, limit, locked until, now, lock token, locked until.
+        fetchOrchestrationItems = q(s, """
                 WITH next AS (
                     SELECT i.id FROM {s}.messages m JOIN {s}.instances i ON i.id = m.instance_id
                     WHERE m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)
-                    ORDER BY m.visible_at, m.id LIMIT 1
+                    ORDER BY m.visible_at, m.id LIMIT ?
                     FOR NO KEY UPDATE OF i SKIP LOCKED),
+                candidates AS (
+                    SELECT DISTINCT id FROM next),
                 fetched AS (
                     UPDATE {s}.messages m SET dequeue_count = m.dequeue_count + 1, visible_at = ?
-                    FROM next WHERE m.instance_id = next.id AND m.visible_at <= ?
-                    RETURNING m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json),
+                    FROM candidates n WHERE m.instance_id = n.id AND m.visible_at <= ?
+                    RETURNING m.instance_id, m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json),
                 locked AS (
-                    UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM next
-                    WHERE i.id = next.id AND EXISTS (SELECT 1 FROM fetched)
+                    UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM candidates n
+                    WHERE i.id = n.id AND EXISTS (SELECT 1 FROM fetched f WHERE f.instance_id = n.id)
                     RETURNING i.id, i.name, i.version, i.execution_id, i.status, i.input, i.output, i.failure_json,
                         i.custom_status, i.parent_instance_id, i.created_at, i.updated_at, i.history_size)
                 SELECT l.id, l.name, l.version, l.execution_id, l.status, l.input, l.output, l.failure_json,
                     l.custom_status, l.parent_instance_id, l.created_at, l.updated_at, l.history_size,
                     f.id, f.execution_id, f.requested_visible_at, f.dequeue_count, f.event_json
-                FROM locked l CROSS JOIN fetched f
+                FROM locked l JOIN fetched f ON f.instance_id = l.id
                 UNION ALL
                 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                     NULL, NULL
-                FROM next WHERE NOT EXISTS (SELECT 1 FROM fetched)
-                ORDER BY 14""");
+                FROM candidates n WHERE NOT EXISTS (SELECT 1 FROM fetched f WHERE f.instance_id = n.id)
+                ORDER BY 1, 14""");
 
         String commitBody = """
                 events AS (
@@ -85,11 +99,16 @@ final class Sql {
                     SELECT lock.id, ?, e.event_id, e.event_json
                     FROM lock, unnest(?::bigint[], ?::text[]) AS e(event_id, event_json)),
                 work AS (
-                    INSERT INTO {s}.work_items (instance_id, execution_id, scheduled_id, name, input, visible_at)
-                    SELECT w.instance_id, w.execution_id, w.scheduled_id, w.name, w.input, ?
-                    FROM lock, unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
-                        WITH ORDINALITY AS w(instance_id, execution_id, scheduled_id, name, input, ord)
-                    ORDER BY w.ord),
+                    INSERT INTO {s}.work_items (instance_id, execution_id, scheduled_id, name, input, visible_at,
+                        lock_token, locked_until, dequeue_count)
+                    SELECT w.instance_id, w.execution_id, w.scheduled_id, w.name, w.input,
+                        CASE WHEN w.token IS NULL THEN ?::bigint ELSE ?::bigint END, w.token,
+                        CASE WHEN w.token IS NULL THEN NULL ELSE ?::bigint END,
+                        CASE WHEN w.token IS NULL THEN 0 ELSE 1 END
+                    FROM lock, unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[])
+                        WITH ORDINALITY AS w(instance_id, execution_id, scheduled_id, name, input, token, ord)
+                    ORDER BY w.ord
+                    RETURNING id, scheduled_id, lock_token),
                 children AS (
                     INSERT INTO {s}.instances (id, name, version, execution_id, status, input, parent_instance_id,
                         created_at, updated_at)
@@ -109,10 +128,17 @@ final class Sql {
                     FROM lock, outgoing o WHERE o.deliver ORDER BY o.ord),
                 consumed AS (
                     DELETE FROM {s}.messages m USING lock WHERE m.id = ANY(?::bigint[]) AND m.instance_id = lock.id)
-                SELECT (SELECT count(*) FROM lock), (SELECT array_agg(o.ord ORDER BY o.ord) FROM outgoing o WHERE NOT o.deliver)""";
+                SELECT (SELECT count(*) FROM lock), (SELECT array_agg(o.ord ORDER BY o.ord) FROM outgoing o WHERE NOT o.deliver),
+                    (SELECT array_agg(w.id ORDER BY w.id) FROM work w WHERE w.lock_token IS NOT NULL),
+                    (SELECT array_agg(w.scheduled_id ORDER BY w.id) FROM work w WHERE w.lock_token IS NOT NULL),
+                    EXISTS (SELECT 1 FROM lock, {s}.messages m WHERE m.instance_id = lock.id AND m.visible_at <= ?
+                            AND m.id <> ALL(?::bigint[]))
+                        OR EXISTS (SELECT 1 FROM lock, outgoing o WHERE o.deliver AND o.instance_id = lock.id
+                            AND o.visible_at <= ?)""";
 
         // One turn, atomically: check and release the lock (writing the metadata), append the events, enqueue
-        // the work items, create the instances that start messages name, enqueue the messages (dropping those
+        // the work items (those with a token are inserted leased to the caller: hidden until the lease expires,
+        // dequeue count 1, exactly as a fetch leaves them; eager dispatch), create the instances that start messages name, enqueue the messages (dropping those
         // to instances that do not exist, reported by position), delete the consumed messages. Every part
         // joins "lock", so nothing at all is written if the lock was lost (expired, even if nobody took it).
         // Parameters: see OrchestrationQueue.commit.
@@ -184,6 +210,71 @@ final class Sql {
                     RETURNING id)
                 SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM sent)""");
 
+        // Several completions in one statement (completions that arrive together). Each deletes its work item
+        // if its lease still holds and enqueues its completion if the instance exists, exactly as
+        // completeWorkItem. If two requests name the same work item, only the first counts (the other finds
+        // it completed, as it would one statement later). Result: one row per counted request: its position,
+        // whether its work item was deleted, whether its instance exists. Parameters: arrays of work item id,
+        // token, instance id, execution, visible at, requested visible at, event json.
+        completeWorkItems = q(s, """
+                WITH req AS (
+                    SELECT DISTINCT ON (r.work_id) r.work_id, r.token, r.instance_id, r.execution_id, r.visible_at,
+                        r.requested, r.event_json, r.ord
+                    FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+                        WITH ORDINALITY AS r(work_id, token, instance_id, execution_id, visible_at, requested,
+                            event_json, ord)
+                    ORDER BY r.work_id, r.ord),
+                done AS (
+                    DELETE FROM {s}.work_items w USING req WHERE w.id = req.work_id AND w.lock_token = req.token
+                    RETURNING w.id),
+                checked AS (
+                    SELECT r.*, EXISTS (SELECT 1 FROM done d WHERE d.id = r.work_id) AS completed,
+                        EXISTS (SELECT 1 FROM {s}.instances i WHERE i.id = r.instance_id) AS found
+                    FROM req r),
+                sent AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                    SELECT c.instance_id, c.execution_id, c.visible_at, c.requested, c.event_json
+                    FROM checked c WHERE c.completed AND c.found ORDER BY c.ord)
+                SELECT c.ord, c.completed, c.found FROM checked c""");
+
+        // Eager turn dispatch: the completion as above and, if the instance is not locked (nor held back by an
+        // abandon), its lock for the caller, taken as the fetch takes it: the instance's visible messages are
+        // hidden until the lock expires and their dequeue counts incremented, and the completion is inserted
+        // the same way (hidden, dequeue count 1) since this statement's own insert is not visible to its other
+        // parts. SKIP LOCKED: if another transaction holds the instance row (a fetch or a commit of it), the
+        // completion is stored visible and nothing is locked. Result: done count, sent count, then (only if
+        // locked) one row per taken message: the instance's columns, history size, the message's columns.
+        // Parameters: work item id, token, instance id, now, lock token, locked until, locked until, now,
+        // instance id, execution, locked until, visible at, requested visible at, event json, instance id.
+        completeWorkItemAndLock = q(s, """
+                WITH done AS (
+                    DELETE FROM {s}.work_items WHERE id = ? AND lock_token = ? RETURNING id),
+                target AS (
+                    SELECT i.id FROM {s}.instances i
+                    WHERE i.id = ? AND EXISTS (SELECT 1 FROM done) AND (i.locked_until IS NULL OR i.locked_until <= ?)
+                    FOR NO KEY UPDATE SKIP LOCKED),
+                locked AS (
+                    UPDATE {s}.instances i SET lock_token = ?, locked_until = ? FROM target WHERE i.id = target.id
+                    RETURNING i.id, i.name, i.version, i.execution_id, i.status, i.input, i.output, i.failure_json,
+                        i.custom_status, i.parent_instance_id, i.created_at, i.updated_at, i.history_size),
+                taken AS (
+                    UPDATE {s}.messages m SET dequeue_count = m.dequeue_count + 1, visible_at = ?
+                    FROM locked WHERE m.instance_id = locked.id AND m.visible_at <= ?
+                    RETURNING m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json),
+                sent AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, dequeue_count,
+                        event_json)
+                    SELECT ?, ?, CASE WHEN EXISTS (SELECT 1 FROM locked) THEN ?::bigint ELSE ?::bigint END, ?,
+                        CASE WHEN EXISTS (SELECT 1 FROM locked) THEN 1 ELSE 0 END, ?
+                    FROM done WHERE EXISTS (SELECT 1 FROM {s}.instances WHERE id = ?)
+                    RETURNING id, execution_id, requested_visible_at, dequeue_count, event_json)
+                SELECT d.n, s.n, l.id, l.name, l.version, l.execution_id, l.status, l.input, l.output, l.failure_json,
+                    l.custom_status, l.parent_instance_id, l.created_at, l.updated_at, l.history_size,
+                    f.id, f.execution_id, f.requested_visible_at, f.dequeue_count, f.event_json
+                FROM (SELECT count(*) AS n FROM done) d CROSS JOIN (SELECT count(*) AS n FROM sent) s
+                LEFT JOIN (locked l CROSS JOIN (SELECT * FROM taken UNION ALL SELECT * FROM sent) f) ON true
+                ORDER BY f.id""");
+
         abandonWorkItem = q(s, "UPDATE {s}.work_items SET lock_token = NULL, locked_until = NULL, visible_at = ?"
                 + " WHERE id = ? AND lock_token = ?");
 
@@ -200,6 +291,27 @@ final class Sql {
                     RETURNING id)
                 INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
                 SELECT id, ?, ?, ?, ? FROM created""");
+
+        // Eager start: a new instance created already locked for the caller (lock token, lease) with its start
+        // message hidden until the lease expires and dequeue count 1, exactly as a fetch would leave them; no
+        // row if the id exists. Parameters: id, name, version, input, parent, created, updated, lock token,
+        // locked until, then the message's execution, locked until, requested visible at, event json.
+        createInstanceAndLock = q(s, """
+                WITH created AS (
+                    INSERT INTO {s}.instances (id, name, version, execution_id, status, input, parent_instance_id,
+                        created_at, updated_at, lock_token, locked_until)
+                    VALUES (?, ?, ?, 1, 'PENDING', ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                    RETURNING id, name, version, execution_id, status, input, output, failure_json, custom_status,
+                        parent_instance_id, created_at, updated_at, history_size),
+                sent AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at,
+                        dequeue_count, event_json)
+                    SELECT id, ?, ?, ?, 1, ? FROM created
+                    RETURNING id, execution_id, requested_visible_at, dequeue_count, event_json)
+                SELECT c.id, c.name, c.version, c.execution_id, c.status, c.input, c.output, c.failure_json,
+                    c.custom_status, c.parent_instance_id, c.created_at, c.updated_at, c.history_size,
+                    m.id, m.execution_id, m.requested_visible_at, m.dequeue_count, m.event_json
+                FROM created c CROSS JOIN sent m""");
 
         // A message to an existing instance (update count 0 if there is none). Parameters: instance id,
         // execution, visible at, requested visible at, event json, instance id.

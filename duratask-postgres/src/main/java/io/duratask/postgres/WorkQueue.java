@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,44 @@ final class WorkQueue {
                     return false;
                 }
                 return true;
+            }
+        }
+    }
+
+    /** A completion that locked its instance for the caller, or did not ({@code locked} empty). */
+    record CompletedAndLocked(boolean sent, Optional<OrchestrationQueue.Fetched> locked) {}
+
+    /**
+     * {@link #complete} and, in the same statement, the lock of the completion's instance if nobody holds it
+     * (see {@link Sql#completeWorkItemAndLock}).
+     *
+     * @throws LockLostException if another worker took the item since, or it was completed already
+     */
+    CompletedAndLocked completeAndLock(Connection c, WorkItemLease lease, Receipt receipt, EncodedMessage completion,
+                                       Duration lockTimeout, String lockToken) throws SQLException {
+        long now = clock.millis();
+        long lockedUntil = now + lockTimeout.toMillis();
+        try (PreparedStatement ps = c.prepareStatement(sql.completeWorkItemAndLock)) {
+            Jdbc.bind(ps, receipt.rowId(), lease.lockToken(), completion.instanceId(), now, lockToken, lockedUntil,
+                    lockedUntil, now, completion.instanceId(), completion.executionId(), lockedUntil,
+                    Jdbc.visibleAt(completion, now), Jdbc.requested(completion), completion.eventJson(),
+                    completion.instanceId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    throw new LockLostException("work item " + describe(lease) + ": the lease " + lease.lockToken()
+                            + " expired and another worker took the item, or it was completed already;"
+                            + " the completion was not stored");
+                }
+                if (rs.getLong(2) == 0) {
+                    log.warn("dropped a {} message from activity {} to instance '{}', which does not exist",
+                            completion.kind(), describe(lease), completion.instanceId());
+                    return new CompletedAndLocked(false, Optional.empty());
+                }
+                if (rs.getString(3) == null) {
+                    return new CompletedAndLocked(true, Optional.empty());
+                }
+                return new CompletedAndLocked(true, Optional.of(OrchestrationQueue.readLocked(rs, 2, lockToken)));
             }
         }
     }
