@@ -104,26 +104,19 @@ final class ActivityDispatcher {
     }
 
     /**
-     * Completes. With a free turn slot, first tries the eager step (the completion committed with its turn,
-     * see {@link OrchestrationDispatcher#tryStep}); failing that, asks for the instance's lock with the
-     * completion so that this process runs the turn.
+     * Completes. First tries the eager step (the completion committed with its turn, see
+     * {@link OrchestrationDispatcher#tryStep}); its turn runs on this activity's thread and slot, so it needs
+     * no turn slot and happens under load too. Failing that, with a free turn slot, asks for the instance's
+     * lock with the completion so that this process runs the turn.
      */
     private EagerDispatch.Next complete(WorkItemLease lease, OrchestratorMessage completion) {
-        if (eager.reserveTurn()) {
-            OrchestrationDispatcher.Step step;
-            try {
-                step = eager.tryStep(lease, completion);
-            } catch (RuntimeException | Error e) {
-                eager.releaseTurn();
-                throw e;
-            }
+        if (eager.enabled()) {
+            OrchestrationDispatcher.Step step = eager.tryStep(lease, completion);
             switch (step.kind()) {
                 case COMMITTED -> {
-                    eager.releaseTurn();
                     return EagerDispatch.Next.leases(step.leases());
                 }
                 case COMPLETION_STORED -> {
-                    eager.releaseTurn();
                     wakeups.orchestrations().signal();
                     return EagerDispatch.Next.NOTHING;
                 }
@@ -131,6 +124,8 @@ final class ActivityDispatcher {
                     // the lock below
                 }
             }
+        }
+        if (eager.reserveTurn()) {
             Optional<OrchestrationItem> locked;
             try {
                 locked = provider.completeWorkItemAndLock(lease, completion, options.lockTimeout());

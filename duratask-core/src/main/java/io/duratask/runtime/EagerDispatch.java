@@ -69,6 +69,11 @@ final class EagerDispatch {
         activitySlots.release(n);
     }
 
+    /** Whether eager work may be handed out now (eager dispatch is on and the runtime is not stopping). */
+    boolean enabled() {
+        return enabled && open;
+    }
+
     /** Takes a free turn slot for the lock of a completion; false when none is free or eager dispatch is off. */
     boolean reserveTurn() {
         return enabled && open && turnSlots.tryAcquireUpTo(1) == 1;

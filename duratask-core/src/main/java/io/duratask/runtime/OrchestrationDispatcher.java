@@ -125,7 +125,8 @@ final class OrchestrationDispatcher {
      * The eager step after an activity completion ({@link Provider#completeWorkItemAndCommit}): if this
      * process has the instance's execution cached and it waits for this completion alone, runs the turn on it
      * right here, before any lock, and commits the completion with the turn in one durable step; the provider
-     * applies it only if the instance is idle at exactly that history. The caller holds a turn slot.
+     * applies it only if the instance is idle at exactly that history. The turn runs on the caller's thread
+     * and activity slot (it takes no turn slot: it is short, and it replaces the turn a worker would run).
      *
      * @throws LockLostException if the activity's lease was lost (nothing stored)
      */

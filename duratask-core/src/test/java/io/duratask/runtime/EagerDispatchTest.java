@@ -119,6 +119,56 @@ class EagerDispatchTest {
     }
 
     @Test
+    void chainStepsNeedNoFreeTurnSlot() throws Exception {
+        CountDownLatch firstStepStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirstStep = new CountDownLatch(1);
+        CountDownLatch blockerInTurn = new CountDownLatch(1);
+        CountDownLatch releaseBlocker = new CountDownLatch(1);
+        Registry registry = Registry.builder()
+                .activity("Inc", Integer.class, (actx, x) -> {
+                    if (x == 0) {
+                        firstStepStarted.countDown();
+                        releaseFirstStep.await();
+                    }
+                    return x + 1;
+                })
+                .orchestration("Chain", Integer.class, (ctx, n) -> {
+                    int x = 0;
+                    for (int i = 0; i < n; i++) {
+                        x = ctx.scheduleActivity("Inc", x, Integer.class).await();
+                    }
+                    return x;
+                })
+                .orchestration("Blocker", (ctx, in) -> {
+                    String e = ctx.waitForEvent("go").await();
+                    blockerInTurn.countDown();
+                    releaseBlocker.await(); // holds the only turn slot (orchestration code must not block; a test may)
+                    return e;
+                })
+                .build();
+        CountingProvider counting = new CountingProvider(new InMemoryProvider(), true);
+        RuntimeHost host = new RuntimeHost(counting.provider(), registry,
+                quiet().orchestrationConcurrency(1).build());
+        host.start();
+        try {
+            DurableClient client = host.client();
+            client.startOrchestration("b", "Blocker", "x");
+            client.startOrchestration("c", "Chain", CHAIN);
+            assertThat(firstStepStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            client.raiseEvent("b", "go", "1");
+            assertThat(blockerInTurn.await(30, TimeUnit.SECONDS)).as("the blocker holds the only turn slot").isTrue();
+
+            releaseFirstStep.countDown();
+
+            assertThat(client.waitForCompletion("c", WAIT).output(Integer.class)).isEqualTo(CHAIN);
+            assertThat(counting.count("completeWorkItemAndCommit")).as("%s", counting).isEqualTo(CHAIN);
+        } finally {
+            releaseBlocker.countDown();
+            host.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void eagerWorkInProgressAtShutdownIsHandedBackAtOnce() throws Exception {
         InMemoryProvider store = new InMemoryProvider();
         CountingProvider counting = new CountingProvider(store, true);
