@@ -43,6 +43,11 @@ public final class LocalClient implements DurableClient {
      * thousand waiting clients cost a few hundred reads a second, not thousands.
      */
     private static final Duration FIRST_POLL = Duration.ofMillis(200);
+    /**
+     * How long an eager start waits for the first turn's durable commit to make the creation durable before
+     * it makes it durable by itself.
+     */
+    private static final Duration START_DURABLE_WAIT = Duration.ofMillis(10);
     private static final Duration MAX_POLL = Duration.ofSeconds(1);
 
     private final Provider provider;
@@ -94,19 +99,23 @@ public final class LocalClient implements DurableClient {
         OrchestratorMessage startMessage = OrchestratorMessage.of(instanceId, OrchestratorMessage.ANY_EXECUTION,
                 new OrchestrationStarted(0, null, name, resolvedVersion, json, null, null));
         if (eager != null && eager.reserveTurn()) {
-            // eager start: the creation also locks the instance for this runtime, which runs the first turn
+            // eager start: the creation also locks the instance for this runtime, which runs the first turn at
+            // once; the start is acknowledged when it is durable, usually by that turn's durable commit
             Optional<io.duratask.spi.OrchestrationItem> locked;
             try {
-                locked = provider.createInstanceAndLock(startMessage, lockTimeout);
+                locked = provider.createInstanceAndLockDeferred(startMessage, lockTimeout);
             } catch (RuntimeException | Error e) {
                 eager.releaseTurn();
                 throw e;
             }
             if (locked.isPresent()) {
                 eager.start(locked.get());
-                return instanceId;
+            } else {
+                eager.releaseTurn();
+                onEnqueue.run();
             }
-            eager.releaseTurn();
+            provider.awaitDurable(START_DURABLE_WAIT);
+            return instanceId;
         } else {
             provider.createInstance(startMessage);
         }

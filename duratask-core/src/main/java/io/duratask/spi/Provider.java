@@ -167,6 +167,27 @@ public interface Provider extends AutoCloseable {
     }
 
     /**
+     * Eager start without waiting for the disk (optional): {@link #createInstanceAndLock}, except that the
+     * creation need not be durable yet when this returns; it is once {@link #awaitDurable} returns, which
+     * the caller must call before it acknowledges the start. Meanwhile the runtime runs the first turn, whose
+     * durable commit usually makes the creation durable too, so a start costs no durable write of its own.
+     * The default is {@link #createInstanceAndLock}, durable at once.
+     */
+    default Optional<OrchestrationItem> createInstanceAndLockDeferred(OrchestratorMessage startMessage,
+                                                                      Duration lockTimeout) {
+        return createInstanceAndLock(startMessage, lockTimeout);
+    }
+
+    /**
+     * Returns once everything this provider committed before the call is as durable as the provider is
+     * configured to make it: at once for a provider that makes every commit durable when it returns (the
+     * default); otherwise after the next durable commit, waiting at most {@code maxWait} for one to come by
+     * itself before forcing one.
+     */
+    default void awaitDurable(Duration maxWait) {
+    }
+
+    /**
      * Enqueues a message for an existing instance.
      *
      * @throws io.duratask.InstanceNotFoundException if the instance does not exist

@@ -25,7 +25,9 @@ final class CountingProvider {
                     || method.getName().equals("completeWorkItemAndLock")
                     || method.getName().equals("createInstanceAndLock")
                     || method.getName().equals("supportsEagerTurnCommits")
-                    || method.getName().equals("completeWorkItemAndCommit");
+                    || method.getName().equals("completeWorkItemAndCommit")
+                    || method.getName().equals("createInstanceAndLockDeferred")
+                    || method.getName().equals("awaitDurable");
             Object result;
             try {
                 result = !eager && optional ? InvocationHandler.invokeDefault(self, method, args)

@@ -76,7 +76,8 @@ class EagerDispatchTest {
 
         assertThat(counting.count("fetchWorkItem")).as("activities fetched: %s", counting).isZero();
         assertThat(counting.count("fetchOrchestrationItem")).as("turns fetched: %s", counting).isZero();
-        assertThat(counting.count("createInstanceAndLock")).isEqualTo(1);
+        assertThat(counting.count("createInstanceAndLockDeferred")).isEqualTo(1);
+        assertThat(counting.count("awaitDurable")).isEqualTo(1);
         assertThat(counting.count("completeWorkItemAndCommit")).as("each completion committed with its turn: %s",
                 counting).isEqualTo(CHAIN);
         assertThat(counting.count("completeWorkItemAndLock")).isZero();
@@ -105,7 +106,7 @@ class EagerDispatchTest {
         assertThat(counting.count("fetchWorkItem")).as("%s", counting).isEqualTo(CHAIN);
         assertThat(counting.count("fetchOrchestrationItem")).isEqualTo(CHAIN + 1);
         assertThat(counting.count("completeWorkItemAndLock")).isZero();
-        assertThat(counting.count("createInstanceAndLock")).isZero();
+        assertThat(counting.count("createInstanceAndLockDeferred")).isZero();
     }
 
     @Test

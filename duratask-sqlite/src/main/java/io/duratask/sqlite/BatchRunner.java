@@ -34,6 +34,7 @@ final class BatchRunner {
     private final Path file;
     private final SqliteOptions options;
     private final Checkpointer checkpointer;
+    private final DurableWatermark watermark = new DurableWatermark();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong durableBatches = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
@@ -46,6 +47,10 @@ final class BatchRunner {
         this.file = db.file();
         this.options = options;
         this.checkpointer = checkpointer;
+    }
+
+    DurableWatermark watermark() {
+        return watermark;
     }
 
     GroupCommitWriter.Stats stats() {
@@ -74,7 +79,7 @@ final class BatchRunner {
         for (Pending<?> p : batch) {
             durable |= p.durability == Durability.DURABLE;
         }
-        batches.incrementAndGet();
+        long seq = batches.incrementAndGet();
         operations.addAndGet(batch.size());
         try {
             setSyncing(durable);
@@ -111,6 +116,7 @@ final class BatchRunner {
         if (durable) {
             durableBatches.incrementAndGet();
         }
+        watermark.committed(seq, durable && options.synchronous() == SqliteOptions.Synchronous.FULL);
         FaultHook.afterCommit(batch);
         for (Pending<?> p : batch) {
             p.publish();

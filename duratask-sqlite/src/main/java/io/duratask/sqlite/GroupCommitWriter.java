@@ -131,6 +131,22 @@ final class GroupCommitWriter implements AutoCloseable {
         return runner.stats();
     }
 
+    /**
+     * Returns once every batch committed before the call is durable (at once when the configured level is
+     * NORMAL, which syncs nothing at commit): after the next synced batch, or, if none comes within
+     * {@code maxWaitNanos}, after a synced batch of its own.
+     */
+    void awaitDurable(long maxWaitNanos, SqliteOptions.Synchronous level) {
+        if (level != SqliteOptions.Synchronous.FULL) {
+            return;
+        }
+        DurableWatermark watermark = runner.watermark();
+        if (watermark.awaitDurable(watermark.committed(), maxWaitNanos)) {
+            return;
+        }
+        execute("sync", Durability.DURABLE, db -> db.update(Sql.TOUCH_SCHEMA_VERSION));
+    }
+
     ProviderException closedException() {
         return new ProviderException("the SQLite provider for " + file + " is closed", false);
     }

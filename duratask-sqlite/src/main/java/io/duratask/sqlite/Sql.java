@@ -83,6 +83,9 @@ final class Sql {
      * Whether an instance is idle at an exact history: not locked (an abandon's delay counts as locked), at
      * execution {@code ?2} with {@code ?4} events, and without a visible message (the eager step).
      */
+    /** Writes one page without changing anything: a synced batch of its own ({@code awaitDurable}). */
+    static final String TOUCH_SCHEMA_VERSION = "UPDATE schema_version SET version = version";
+
     static final String INSTANCE_IDLE_AT = "SELECT EXISTS (SELECT 1 FROM instances i WHERE i.id = ?1"
             + " AND i.execution_id = ?2 AND (i.locked_until IS NULL OR i.locked_until <= ?3)"
             + " AND (SELECT coalesce(max(h.event_id), 0) FROM history h WHERE h.instance_id = i.id"

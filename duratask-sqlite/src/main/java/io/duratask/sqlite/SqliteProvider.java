@@ -77,6 +77,7 @@ public final class SqliteProvider implements Provider {
     private final ClientStore clients;
     private final Queries queries;
     private final GroupCommitWriter.Durability completionDurability;
+    private final SqliteOptions.Synchronous synchronous;
 
     private SqliteProvider(Path file, SqliteOptions options, Connections connections, Db writerConnection) {
         Enqueuer enqueuer = new Enqueuer();
@@ -87,6 +88,7 @@ public final class SqliteProvider implements Provider {
         this.clients = new ClientStore(enqueuer);
         this.queries = new Queries(codec);
         this.completionDurability = options.syncActivityCompletions() ? DURABLE : LOCK_ONLY;
+        this.synchronous = options.synchronous();
         this.writer = new GroupCommitWriter(writerConnection, options, new Checkpointer(connections, file));
         this.reads = new ReadPool(connections, options.readConnections(), writer::closedException);
     }
@@ -292,18 +294,38 @@ public final class SqliteProvider implements Provider {
     /** The creation, and in the same durable transaction the new instance's lock, taken as a fetch takes it. */
     @Override
     public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
-        Objects.requireNonNull(startMessage, "startMessage");
-        if (!startMessage.isStart()) {
-            throw new IllegalArgumentException("createInstanceAndLock needs an OrchestrationStarted message, got "
-                    + startMessage.event().getClass().getSimpleName());
-        }
+        return createAndLock(startMessage, lockTimeout, DURABLE);
+    }
+
+    private Optional<OrchestrationItem> createAndLock(OrchestratorMessage startMessage, Duration lockTimeout,
+                                                      GroupCommitWriter.Durability durability) {
+        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstanceAndLock");
         requirePositive(lockTimeout, "lockTimeout");
-        Codec.EncodedMessage encoded = codec.encode(startMessage);
         String token = newLockToken();
-        return writer.execute("createInstanceAndLock", DURABLE, db -> {
+        return writer.execute("createInstanceAndLock", durability, db -> {
             clients.createInstance(db, encoded);
             return orchestrations.lockIfReady(db, startMessage.instanceId(), lockTimeout, token);
         }).map(this::toItem);
+    }
+
+    /**
+     * The creation and the lock, as {@link #createInstanceAndLock}, in a batch that is not synced: the
+     * first turn's synced commit, later in the same log, makes it durable (see {@link #awaitDurable}).
+     */
+    @Override
+    public Optional<OrchestrationItem> createInstanceAndLockDeferred(OrchestratorMessage startMessage,
+                                                                     Duration lockTimeout) {
+        return createAndLock(startMessage, lockTimeout, LOCK_ONLY);
+    }
+
+    /**
+     * Waits for the next synced batch (usually the first turn of a deferred start, or any other turn commit or
+     * client operation of the group commit), at most {@code maxWait}, then syncs a batch of its own.
+     */
+    @Override
+    public void awaitDurable(Duration maxWait) {
+        requireNotNegative(maxWait, "maxWait");
+        writer.awaitDurable(maxWait.toNanos(), synchronous);
     }
 
     @Override

@@ -50,6 +50,39 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void aDeferredCreationIsMadeDurableByTheNextSyncedBatchOrBySyncingItself() {
+        try (SqliteProvider provider = SqliteProvider.open(dir.resolve("deferred.db"))) {
+            long durable = provider.writerStats().durableBatches();
+            OrchestrationItem item = provider.createInstanceAndLockDeferred(start("d1", "Greet"), LOCK).orElseThrow();
+            assertThat(provider.writerStats().durableBatches()).as("the creation is not synced yet").isEqualTo(durable);
+
+            provider.commitOrchestrationItem(item, appendOnly(item));
+            provider.awaitDurable(Duration.ofSeconds(30)); // returns at once: the turn's synced commit came later
+            assertThat(provider.writerStats().durableBatches()).as("the turn's commit made it durable")
+                    .isEqualTo(durable + 1);
+
+            provider.createInstanceAndLockDeferred(start("d2", "Greet"), LOCK).orElseThrow();
+            provider.awaitDurable(Duration.ofMillis(1));
+            assertThat(provider.writerStats().durableBatches()).as("nothing else came: a synced batch of its own")
+                    .isEqualTo(durable + 2);
+        }
+        try (SqliteProvider reopened = SqliteProvider.open(dir.resolve("deferred.db"))) {
+            assertThat(reopened.getInstance("d2")).isPresent();
+        }
+    }
+
+    @Test
+    void atNormalAwaitingDurabilitySyncsNothing() {
+        SqliteOptions options = SqliteOptions.builder().synchronous(SqliteOptions.Synchronous.NORMAL).build();
+        try (SqliteProvider provider = SqliteProvider.open(dir.resolve("normal.db"), options)) {
+            provider.createInstanceAndLockDeferred(start("n1", "Greet"), LOCK).orElseThrow();
+            long batches = provider.writerStats().batches();
+            provider.awaitDurable(Duration.ofSeconds(30));
+            assertThat(provider.writerStats().batches()).isEqualTo(batches);
+        }
+    }
+
+    @Test
     void theLogIsCopiedIntoTheDatabaseFileInTheBackground() throws Exception {
         Path file = dir.resolve("checkpoint.db");
         SqliteOptions options = SqliteOptions.builder().checkpointInterval(Duration.ofMillis(1)).build();

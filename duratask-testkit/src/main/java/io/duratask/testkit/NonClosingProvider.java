@@ -106,6 +106,17 @@ public final class NonClosingProvider implements Provider {
     }
 
     @Override
+    public Optional<OrchestrationItem> createInstanceAndLockDeferred(OrchestratorMessage startMessage,
+                                                                     Duration lockTimeout) {
+        return delegate.createInstanceAndLockDeferred(startMessage, lockTimeout);
+    }
+
+    @Override
+    public void awaitDurable(Duration maxWait) {
+        delegate.awaitDurable(maxWait);
+    }
+
+    @Override
     public boolean supportsEagerTurnCommits() {
         return delegate.supportsEagerTurnCommits();
     }
