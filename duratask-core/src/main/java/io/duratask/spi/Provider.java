@@ -179,10 +179,10 @@ public interface Provider extends AutoCloseable {
     }
 
     /**
-     * Returns once everything this provider committed before the call is as durable as the provider is
-     * configured to make it: at once for a provider that makes every commit durable when it returns (the
-     * default); otherwise after the next durable commit, waiting at most {@code maxWait} for one to come by
-     * itself before forcing one.
+     * Returns once everything the calling thread committed through this provider is as durable as the
+     * provider is configured to make it: at once for a provider that makes every commit durable when it
+     * returns (the default); otherwise after the next durable commit, waiting at most {@code maxWait} for one
+     * to come by itself before forcing one.
      */
     default void awaitDurable(Duration maxWait) {
     }

@@ -116,7 +116,12 @@ final class BatchRunner {
         if (durable) {
             durableBatches.incrementAndGet();
         }
-        watermark.committed(seq, durable && options.synchronous() == SqliteOptions.Synchronous.FULL);
+        if (durable && options.synchronous() == SqliteOptions.Synchronous.FULL) {
+            watermark.synced(seq);
+        }
+        for (Pending<?> p : batch) {
+            p.batchSeq = seq;
+        }
         FaultHook.afterCommit(batch);
         for (Pending<?> p : batch) {
             p.publish();

@@ -4,36 +4,22 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * How far the writer's batches are committed and how far they are durable, by batch sequence number. The
- * log is one file written in order, so a synced commit makes every earlier batch durable too: the durable
- * mark is the sequence number of the last synced batch. Waiters (a deferred start, see
- * {@link SqliteProvider#awaitDurable}) park until the durable mark passes theirs.
+ * How far the writer's batches are durable, by batch sequence number. The log is one file written in
+ * order, so a synced commit makes every earlier batch durable too: the mark is the sequence number of the
+ * last synced batch. Waiters (a deferred start, see {@link SqliteProvider#awaitDurable}) park until the mark
+ * reaches the batch of their own operation.
  */
 final class DurableWatermark {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
-    private long committed; // guarded by lock
     private long durable; // guarded by lock
 
-    /** Batch {@code seq} committed; {@code synced} if its commit synced the log. Leader only, in order. */
-    void committed(long seq, boolean synced) {
+    /** Batch {@code seq} synced the log at its commit. Leader only, in order. */
+    void synced(long seq) {
         lock.lock();
         try {
-            committed = seq;
-            if (synced) {
-                durable = seq;
-                advanced.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The sequence number of the last committed batch. */
-    long committed() {
-        lock.lock();
-        try {
-            return committed;
+            durable = seq;
+            advanced.signalAll();
         } finally {
             lock.unlock();
         }
@@ -58,16 +44,6 @@ final class DurableWatermark {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** For tests: the sequence number of the last durable batch. */
-    long durable() {
-        lock.lock();
-        try {
-            return durable;
-        } finally {
-            lock.unlock();
         }
     }
 }

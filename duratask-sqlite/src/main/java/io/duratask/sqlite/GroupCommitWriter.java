@@ -81,6 +81,8 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Read-held while submitting, write-held to close: nothing is queued after close drained the queue. */
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by closeLock
+    /** The batch that committed the calling thread's last operation, for {@link #awaitDurable}. */
+    private final ThreadLocal<long[]> lastBatch = ThreadLocal.withInitial(() -> new long[1]);
 
     GroupCommitWriter(Db db, SqliteOptions options, Checkpointer checkpointer) {
         this.file = db.file();
@@ -124,6 +126,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        lastBatch.get()[0] = pending.batchSeq;
         return pending.outcome();
     }
 
@@ -132,16 +135,17 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Returns once every batch committed before the call is durable (at once when the configured level is
+     * Returns once the calling thread's last operation is durable (at once when the configured level is
      * NORMAL, which syncs nothing at commit): after the next synced batch, or, if none comes within
-     * {@code maxWaitNanos}, after a synced batch of its own.
+     * {@code maxWaitNanos}, after a synced batch of its own. Batches of other threads committed meanwhile
+     * need not be durable.
      */
     void awaitDurable(long maxWaitNanos, SqliteOptions.Synchronous level) {
         if (level != SqliteOptions.Synchronous.FULL) {
             return;
         }
-        DurableWatermark watermark = runner.watermark();
-        if (watermark.awaitDurable(watermark.committed(), maxWaitNanos)) {
+        long seq = lastBatch.get()[0];
+        if (runner.watermark().awaitDurable(seq, maxWaitNanos)) {
             return;
         }
         execute("sync", Durability.DURABLE, db -> db.update(Sql.TOUCH_SCHEMA_VERSION));

@@ -22,6 +22,8 @@ final class Pending<T> {
 
     private T result;
     private RuntimeException error;
+    /** The sequence number of the batch that committed this operation (0 if none); set before publishing. */
+    long batchSeq;
     private volatile boolean done;
 
     Pending(String name, Durability durability, Operation<T> operation) {
