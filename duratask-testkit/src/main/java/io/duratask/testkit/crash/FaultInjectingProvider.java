@@ -161,6 +161,18 @@ public final class FaultInjectingProvider implements Provider {
     }
 
     @Override
+    public Optional<OrchestrationItem> createInstanceAndLockDeferred(OrchestratorMessage startMessage,
+                                                                     Duration lockTimeout) {
+        return point == null ? delegate.createInstanceAndLockDeferred(startMessage, lockTimeout)
+                : Provider.super.createInstanceAndLockDeferred(startMessage, lockTimeout);
+    }
+
+    @Override
+    public void awaitDurable(Duration maxWait) {
+        delegate.awaitDurable(maxWait);
+    }
+
+    @Override
     public boolean supportsEagerTurnCommits() {
         return point == null && delegate.supportsEagerTurnCommits();
     }
