@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,13 +113,92 @@ final class OrchestrationQueue {
         long now = clock.millis();
         InstanceUpdate u = commit.update();
         List<Object> params = new ArrayList<>(40);
+        addMetadata(params, commit, now);
+        params.add(historySizeAfter(commit));
+        params.addAll(List.of(instanceId, item.lockToken(), now));
+        int visibleNow = addBody(c, params, instanceId, now, commit, leaseTokens, lockTimeout, receipt.messageIds());
+
+        try (PreparedStatement ps = c.prepareStatement(u != null ? sql.commitTurn : sql.commitTurnKeepMetadata)) {
+            Jdbc.bind(ps, params.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    throw new LockLostException("instance '" + instanceId + "': the lock " + item.lockToken()
+                            + " expired or was taken by another worker; the turn was not committed");
+                }
+                return committed(rs, instanceId, commit, leaseTokens, visibleNow);
+            }
+        }
+    }
+
+    /** What {@link #step} did: the turn committed ({@code committed} present), or only the completion stored. */
+    record Stepped(Optional<Committed> committed, boolean stored) {}
+
+    /**
+     * The eager step in one statement (see {@link Sql#completeAndCommit}): deletes the leased work item and, if
+     * the instance is idle at {@code historySize} (execution {@code commit.executionId()}), applies
+     * {@code commit} as {@link #commit} applies it for a lock whose only message was the completion; otherwise
+     * stores the completion as {@link WorkQueue#complete} does.
+     *
+     * @throws LockLostException if another worker took the work item since, or it was completed already;
+     *     nothing was written
+     */
+    Stepped step(Connection c, WorkItemLease lease, WorkQueue.Receipt receipt, EncodedMessage completion,
+                 long historySize, EncodedCommit commit, List<String> leaseTokens, Duration lockTimeout)
+            throws SQLException {
+        String instanceId = completion.instanceId();
+        long now = clock.millis();
+        InstanceUpdate u = commit.update();
+        List<Object> params = new ArrayList<>(48);
+        params.addAll(List.of(receipt.rowId(), lease.lockToken(), instanceId, commit.executionId(), historySize, now,
+                now));
+        addMetadata(params, commit, now);
+        params.add(historySizeAfter(commit));
+        params.addAll(java.util.Arrays.asList(completion.instanceId(), completion.executionId(),
+                Jdbc.visibleAt(completion, now), Jdbc.requested(completion), completion.eventJson(),
+                completion.instanceId()));
+        int visibleNow = addBody(c, params, instanceId, now, commit, leaseTokens, lockTimeout, new long[0]);
+
+        try (PreparedStatement ps = c.prepareStatement(
+                u != null ? sql.completeAndCommit : sql.completeAndCommitKeepMetadata)) {
+            Jdbc.bind(ps, params.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(6) == 0) {
+                    throw new LockLostException("work item " + WorkQueue.describe(lease) + ": the lease "
+                            + lease.lockToken() + " expired and another worker took the item, or it was completed"
+                            + " already; neither the completion nor its turn was stored");
+                }
+                if (rs.getLong(1) == 1) {
+                    return new Stepped(Optional.of(committed(rs, instanceId, commit, leaseTokens, visibleNow)), false);
+                }
+                if (rs.getLong(7) == 0) {
+                    log.warn("dropped a {} message from activity {} to instance '{}', which does not exist",
+                            completion.kind(), WorkQueue.describe(lease), completion.instanceId());
+                    return new Stepped(Optional.empty(), false);
+                }
+                return new Stepped(Optional.empty(), true);
+            }
+        }
+    }
+
+    /** The instance's new metadata (9 parameters), if the commit changes it. */
+    private static void addMetadata(List<Object> params, EncodedCommit commit, long now) {
+        InstanceUpdate u = commit.update();
         if (u != null) {
             params.addAll(java.util.Arrays.asList(u.name(), u.version(), u.executionId(), u.status().name(), u.input(),
                     u.output(), commit.failureJson(), u.customStatus(), now));
         }
-        params.add(historySizeAfter(commit));
-        params.addAll(List.of(instanceId, item.lockToken(), now));
+    }
 
+    /**
+     * The parameters of the commit body shared by {@link Sql#commitTurn} and {@link Sql#completeAndCommit}:
+     * events, work items (the first {@code leaseTokens.size()} leased), child instances, messages, consumed
+     * messages, and the visible-messages check. Returns how many of the messages are visible now.
+     */
+    private static int addBody(Connection c, List<Object> params, String instanceId, long now, EncodedCommit commit,
+                               List<String> leaseTokens, Duration lockTimeout, long[] consumedIds)
+            throws SQLException {
         List<EncodedEvent> events = commit.events();
         long[] eventIds = new long[events.size()];
         String[] eventJsons = new String[events.size()];
@@ -208,32 +288,29 @@ final class OrchestrationQueue {
         params.add(Jdbc.texts(c, mRequested));
         params.add(Jdbc.texts(c, mJson));
         params.add(c.createArrayOf("boolean", box(mStart)));
-        Array consumed = Jdbc.bigints(c, receipt.messageIds());
+        Array consumed = Jdbc.bigints(c, consumedIds);
         params.add(consumed);
         params.add(now);
         params.add(consumed);
         params.add(now);
+        return visibleNow;
+    }
 
-        try (PreparedStatement ps = c.prepareStatement(u != null ? sql.commitTurn : sql.commitTurnKeepMetadata)) {
-            Jdbc.bind(ps, params.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) == 0) {
-                    throw new LockLostException("instance '" + instanceId + "': the lock " + item.lockToken()
-                            + " expired or was taken by another worker; the turn was not committed");
-                }
-                Array dropped = rs.getArray(2);
-                if (dropped != null) {
-                    for (Object ord : (Object[]) dropped.getArray()) {
-                        EncodedMessage m = messages.get(((Number) ord).intValue() - 1);
-                        log.warn("dropped a {} message from instance '{}' to instance '{}', which does not exist",
-                                m.kind(), instanceId, m.instanceId());
-                    }
-                }
-                List<WorkItemLease> leases = leases(work, rs.getArray(3), rs.getArray(4), leaseTokens);
-                return new Committed(visibleNow, work.size() - leases.size(), leases, rs.getBoolean(5));
+    /** Reads the commit body's result columns (1 to 5): dropped messages, leases, visible messages left. */
+    private static Committed committed(ResultSet rs, String instanceId, EncodedCommit commit, List<String> leaseTokens,
+                                       int visibleNow) throws SQLException {
+        List<EncodedMessage> messages = commit.messages();
+        Array dropped = rs.getArray(2);
+        if (dropped != null) {
+            for (Object ord : (Object[]) dropped.getArray()) {
+                EncodedMessage m = messages.get(((Number) ord).intValue() - 1);
+                log.warn("dropped a {} message from instance '{}' to instance '{}', which does not exist",
+                        m.kind(), instanceId, m.instanceId());
             }
         }
+        List<ActivityWorkItem> work = commit.workItems();
+        List<WorkItemLease> leases = leases(work, rs.getArray(3), rs.getArray(4), leaseTokens);
+        return new Committed(visibleNow, work.size() - leases.size(), leases, rs.getBoolean(5));
     }
 
     /** The leases of a commit, in the order of its work items. */

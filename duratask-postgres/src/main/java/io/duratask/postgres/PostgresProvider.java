@@ -45,7 +45,8 @@ import java.util.UUID;
  * ({@link OrchestrationFetcher}) and instance lookups ({@link InstanceLookups}). Fetches, renewals, abandons
  * and activity completions commit with {@code synchronous_commit = off}: see
  * {@link PostgresOptions#syncActivityCompletions()}. The optional eager-dispatch methods (commit and lease,
- * complete and lock, create and lock) are implemented, each as one statement.
+ * complete and lock, create and lock, and the eager step complete and commit) are implemented, each as one
+ * statement.
  *
  * <p><b>Wake-ups.</b> With {@link PostgresOptions#notifications()} on, a provider announces new work with
  * {@code NOTIFY} and, once a runtime {@linkplain #addWorkListener listens}, wakes that runtime's idle
@@ -240,6 +241,83 @@ public final class PostgresProvider implements Provider {
             notifications.announce(1, 0);
         }
         return done.locked().map(this::toItem);
+    }
+
+    @Override
+    public boolean supportsEagerTurnCommits() {
+        return true;
+    }
+
+    /**
+     * The eager step: one statement, run through group commit (durable, like a turn commit), that deletes the
+     * work item if the lease still holds and, if the instance is idle at {@code historySize}, stores
+     * {@code commit} as {@link #commitOrchestrationItemAndLease} stores a turn whose only message was
+     * {@code completion} (the completion goes to history, never to the queue); otherwise it stores the
+     * completion as {@link #completeWorkItem} does and nothing of the turn. An activity step of a chain then
+     * costs one round trip and one durable transaction (shared with the other commits of its batch) instead of
+     * a completion, a fetch and a turn commit.
+     *
+     * <p><b>The idle check is race-free.</b> "Idle" means: the instance's current execution is
+     * {@code commit.executionId()} and {@code instances.history_size} is {@code historySize}; nobody holds its
+     * lock ({@code locked_until} is null or past: an abandon's delay, {@code locked_until} without a token, counts
+     * as held); it has no visible message. The statement checks this while taking the instance row with
+     * {@code FOR NO KEY UPDATE SKIP LOCKED}, and holds the row until its transaction commits:
+     * <ul>
+     *   <li>a fetch or a turn commit that holds the row at that moment (it is locking or committing the
+     *       instance) makes the step skip it: the instance counts as busy, the completion is stored, and the
+     *       step never waits inside a group-commit transaction;</li>
+     *   <li>a fetch or a commit that changed the row after the statement's snapshot but has committed is seen:
+     *       under READ COMMITTED a row lock re-evaluates the conditions on the row's latest version, and the
+     *       lock, the execution and the history size are all columns of that row (a commit writes
+     *       {@code history_size}, a fetch writes {@code locked_until});</li>
+     *   <li>while the step holds the row, fetches ({@code FOR NO KEY UPDATE SKIP LOCKED} on instances) pass the
+     *       instance by, and a fetch whose snapshot predates the step's commit re-checks the row's latest
+     *       version when it locks it and reads the history size from that version, so it sees the step's
+     *       turn;</li>
+     *   <li>two steps on the same instance: the second finds the row held, or a changed history size, and only
+     *       stores its completion;</li>
+     *   <li>a message enqueued after the statement's snapshot is not seen by the no-visible-message check. It
+     *       is not lost: the step takes no lock and consumes no message, so the message stays visible and the
+     *       next fetch takes it, as if it had arrived just after the step (the turn only ever consumes the
+     *       completion, which never enters the queue on this path).</li>
+     * </ul>
+     * A completion to be delivered later (a visibility time in the future) is only stored.
+     */
+    @Override
+    public Optional<CommitOutcome> completeWorkItemAndCommit(WorkItemLease lease, OrchestratorMessage completion,
+                                                             long historySize, TurnCommit commit, int maxLeases,
+                                                             Duration lockTimeout) {
+        WorkQueue.Receipt receipt = WorkQueue.receiptOf(Objects.requireNonNull(lease, "lease"));
+        Objects.requireNonNull(completion, "completion");
+        Objects.requireNonNull(commit, "commit");
+        if (maxLeases < 0) {
+            throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
+        }
+        requirePositive(lockTimeout, "lockTimeout");
+        if (completion.visibleAt() != null && completion.visibleAt().isAfter(options.clock().instant())) {
+            completeWorkItem(lease, completion);
+            return Optional.empty();
+        }
+        checkOpen();
+        Codec.EncodedMessage encodedCompletion = codec.encode(completion);
+        Codec.EncodedCommit encoded = codec.encode(commit);
+        int leases = Math.min(maxLeases, commit.workItems().size());
+        List<String> tokens = new ArrayList<>(leases);
+        for (int i = 0; i < leases; i++) {
+            tokens.add(newLockToken());
+        }
+        OrchestrationQueue.Stepped done = batcher.execute("completeWorkItemAndCommit",
+                c -> orchestrations.step(c, lease, receipt, encodedCompletion, historySize, encoded, tokens,
+                        lockTimeout));
+        if (done.committed().isPresent()) {
+            OrchestrationQueue.Committed committed = done.committed().get();
+            notifications.announce(committed.messages(), committed.workItems());
+            return Optional.of(new CommitOutcome(committed.leases(), committed.hasMessages()));
+        }
+        if (done.stored()) {
+            notifications.announce(1, 0);
+        }
+        return Optional.empty();
     }
 
     @Override

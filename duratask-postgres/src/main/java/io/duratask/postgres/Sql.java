@@ -21,6 +21,8 @@ final class Sql {
     final String fetchOrchestrationItems;
     final String commitTurn;
     final String commitTurnKeepMetadata;
+    final String completeAndCommit;
+    final String completeAndCommitKeepMetadata;
     final String abandonOrchestrationItem;
     final String renewOrchestrationLock;
     final String readHistory;
@@ -157,6 +159,60 @@ final class Sql {
                     WHERE id = ? AND lock_token = ? AND locked_until > ?
                     RETURNING id),
                 """ + commitBody);
+
+        // The eager step (Provider.completeWorkItemAndCommit): an activity completion and the turn that consumes
+        // it, in one statement. "done" deletes the work item if the lease still holds. "target" is the instance if
+        // it is idle at the caller's copy: current execution and history size as given, nobody holds its lock
+        // (an abandon's delay counts as held: locked_until without a token), no visible message; it takes the
+        // row lock FOR NO KEY UPDATE SKIP LOCKED, so a fetch or a commit that holds the row right now makes the
+        // instance count as busy (the step never waits inside a group-commit transaction), and a fetch or a
+        // commit that locked or changed the row since this statement's snapshot is caught by the re-check of the
+        // row's latest version (READ COMMITTED re-evaluates the WHERE clause on it: locked_until, execution_id
+        // and history_size are all columns of the row). While the step holds the row, fetches skip the
+        // instance and commits of it cannot start; the step leaves it unlocked. A message that arrived after the
+        // snapshot is not seen by the no-visible-message check; it stays queued, visible, and the next fetch
+        // takes it (as if it had arrived just after the step). "lock" applies the metadata and the history size
+        // to the target (no lock is taken: the lock columns are cleared, as a commit clears them) and the
+        // commit body joins it, exactly as for a turn commit whose only message was the completion (nothing to
+        // consume: the completion never enters the queue). Otherwise "stored" inserts the completion as
+        // completeWorkItem does (if the instance exists), and nothing of the turn is written.
+        // Result: the turn commit's columns, then the done count and the stored count.
+        // Parameters: work item id, token, instance id, execution, history size, now, now, [metadata as in
+        // commitTurn,] history size after, then the completion (instance, execution, visible at, requested
+        // visible at, event json, instance id), then the commit body's (see OrchestrationQueue.commit).
+        String stepHead = """
+                WITH done AS (
+                    DELETE FROM {s}.work_items WHERE id = ? AND lock_token = ? RETURNING id),
+                target AS (
+                    SELECT i.id FROM {s}.instances i
+                    WHERE i.id = ? AND EXISTS (SELECT 1 FROM done) AND i.execution_id = ? AND i.history_size = ?
+                        AND (i.locked_until IS NULL OR i.locked_until <= ?)
+                        AND NOT EXISTS (SELECT 1 FROM {s}.messages m WHERE m.instance_id = i.id AND m.visible_at <= ?)
+                    FOR NO KEY UPDATE SKIP LOCKED),
+                """;
+        String stepStored = """
+                stored AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                    SELECT ?, ?, ?, ?, ? FROM done
+                    WHERE NOT EXISTS (SELECT 1 FROM lock) AND EXISTS (SELECT 1 FROM {s}.instances WHERE id = ?)
+                    RETURNING id),
+                """;
+        String stepTail = ",\n    (SELECT count(*) FROM done), (SELECT count(*) FROM stored)";
+        completeAndCommit = q(s, stepHead + """
+                lock AS (
+                    UPDATE {s}.instances i SET name = ?, version = ?, execution_id = ?, status = ?, input = ?,
+                        output = ?, failure_json = ?, custom_status = ?, updated_at = ?, lock_token = NULL,
+                        locked_until = NULL, history_size = coalesce(?::bigint, i.history_size)
+                    FROM target WHERE i.id = target.id
+                    RETURNING i.id),
+                """ + stepStored + commitBody + stepTail);
+        completeAndCommitKeepMetadata = q(s, stepHead + """
+                lock AS (
+                    UPDATE {s}.instances i SET lock_token = NULL, locked_until = NULL,
+                        history_size = coalesce(?::bigint, i.history_size)
+                    FROM target WHERE i.id = target.id
+                    RETURNING i.id),
+                """ + stepStored + commitBody + stepTail);
 
         // Releases the lock (an expired lock that nobody took is released too), delays the fetched messages,
         // and holds the instance back until then (locked_until without a token), so that messages that arrived
