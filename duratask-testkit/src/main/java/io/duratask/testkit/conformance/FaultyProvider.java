@@ -1,23 +1,12 @@
 package io.duratask.testkit.conformance;
 
-import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
-import io.duratask.spi.InstanceInfo;
-import io.duratask.spi.InstancePage;
-import io.duratask.spi.InstanceQuery;
 import io.duratask.spi.OrchestrationItem;
-import io.duratask.spi.OrchestratorMessage;
 import io.duratask.spi.Provider;
 import io.duratask.spi.ProviderException;
-import io.duratask.spi.QueueDepths;
 import io.duratask.spi.TurnCommit;
-import io.duratask.spi.WorkItemLease;
-import java.time.Duration;
-import java.time.Instant;
+import io.duratask.testkit.ForwardingProvider;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * turn commit carrying work items (say, a payload too large for it), a history that cannot be read (say, an
  * event written by a newer version), or one passing failure of a commit. Everything else is forwarded.
  */
-final class FaultyProvider implements Provider {
-    private final Provider delegate;
+final class FaultyProvider extends ForwardingProvider {
     private volatile String rejectCommitsOf;
     private volatile String unreadableHistoryOf;
     private volatile String failOnceOf;
@@ -35,7 +23,7 @@ final class FaultyProvider implements Provider {
     private final AtomicInteger failedReads = new AtomicInteger();
 
     FaultyProvider(Provider delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate, false); // the optional methods' defaults go through the faulty commit
     }
 
     /** From now on, rejects every commit for {@code instanceId} that carries work items. */
@@ -86,85 +74,5 @@ final class FaultyProvider implements Provider {
             throw new ProviderException("injected fault: the history of '" + instanceId + "' cannot be decoded", false);
         }
         return delegate.readHistory(instanceId, executionId);
-    }
-
-    @Override
-    public Optional<OrchestrationItem> fetchOrchestrationItem(Duration lockTimeout) {
-        return delegate.fetchOrchestrationItem(lockTimeout);
-    }
-
-    @Override
-    public void abandonOrchestrationItem(OrchestrationItem item, Duration delay) {
-        delegate.abandonOrchestrationItem(item, delay);
-    }
-
-    @Override
-    public boolean renewOrchestrationLock(OrchestrationItem item, Duration lockTimeout) {
-        return delegate.renewOrchestrationLock(item, lockTimeout);
-    }
-
-    @Override
-    public Optional<WorkItemLease> fetchWorkItem(Duration lockTimeout) {
-        return delegate.fetchWorkItem(lockTimeout);
-    }
-
-    @Override
-    public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
-        delegate.completeWorkItem(lease, completion);
-    }
-
-    @Override
-    public void abandonWorkItem(WorkItemLease lease, Duration delay) {
-        delegate.abandonWorkItem(lease, delay);
-    }
-
-    @Override
-    public boolean renewWorkItemLock(WorkItemLease lease, Duration lockTimeout) {
-        return delegate.renewWorkItemLock(lease, lockTimeout);
-    }
-
-    @Override
-    public void createInstance(OrchestratorMessage startMessage) {
-        delegate.createInstance(startMessage);
-    }
-
-    @Override
-    public void enqueue(OrchestratorMessage message) {
-        delegate.enqueue(message);
-    }
-
-    @Override
-    public void restartInstance(OrchestratorMessage startMessage) {
-        delegate.restartInstance(startMessage);
-    }
-
-    @Override
-    public int purgeInstance(String instanceId) {
-        return delegate.purgeInstance(instanceId);
-    }
-
-    @Override
-    public int purgeInstances(Instant finishedBefore, Set<RuntimeStatus> statuses) {
-        return delegate.purgeInstances(finishedBefore, statuses);
-    }
-
-    @Override
-    public Optional<InstanceInfo> getInstance(String instanceId) {
-        return delegate.getInstance(instanceId);
-    }
-
-    @Override
-    public InstancePage listInstances(InstanceQuery query) {
-        return delegate.listInstances(query);
-    }
-
-    @Override
-    public QueueDepths queueDepths() {
-        return delegate.queueDepths();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

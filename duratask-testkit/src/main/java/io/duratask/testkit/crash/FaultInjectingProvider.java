@@ -1,23 +1,13 @@
 package io.duratask.testkit.crash;
 
-import io.duratask.RuntimeStatus;
-import io.duratask.history.HistoryEvent;
-import io.duratask.spi.CommitOutcome;
-import io.duratask.spi.InstanceInfo;
-import io.duratask.spi.InstancePage;
-import io.duratask.spi.InstanceQuery;
 import io.duratask.spi.OrchestrationItem;
 import io.duratask.spi.OrchestratorMessage;
 import io.duratask.spi.Provider;
-import io.duratask.spi.QueueDepths;
 import io.duratask.spi.TurnCommit;
 import io.duratask.spi.WorkItemLease;
+import io.duratask.testkit.ForwardingProvider;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -35,11 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the middle of an orchestration, whose restart needs a replay); {@code before-commit} and {@code after-commit}
  * count commits that append events; {@code before-complete} counts activity completions.
  */
-public final class FaultInjectingProvider implements Provider {
+public final class FaultInjectingProvider extends ForwardingProvider {
     /** How long the {@code group-commits} gate waits for more commits before letting in those it has. */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
 
-    private final Provider delegate;
     private final CrashPoint point;
     private final AtomicInteger count = new AtomicInteger();
     private final ReentrantLock gateLock = new ReentrantLock();
@@ -51,7 +40,9 @@ public final class FaultInjectingProvider implements Provider {
 
     /** Wraps {@code delegate}; {@code point} null means no crash point. */
     public FaultInjectingProvider(Provider delegate, CrashPoint point) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        // with no crash point, the eager paths are forwarded (random kills then hit the provider's own);
+        // with one, the SPI defaults run, which call the counted methods
+        super(delegate, point == null);
         this.point = point;
     }
 
@@ -137,73 +128,6 @@ public final class FaultInjectingProvider implements Provider {
         gateOpened.signalAll();
     }
 
-    // ---- eager dispatch: forwarded when there is no crash point (random kills then hit the provider's own
-    // eager paths); with one, the SPI defaults run, which call the counted methods above and below
-
-    @Override
-    public CommitOutcome commitOrchestrationItemAndLease(OrchestrationItem item, TurnCommit commit, int maxLeases,
-                                                         Duration lockTimeout) {
-        return point == null ? delegate.commitOrchestrationItemAndLease(item, commit, maxLeases, lockTimeout)
-                : Provider.super.commitOrchestrationItemAndLease(item, commit, maxLeases, lockTimeout);
-    }
-
-    @Override
-    public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
-                                                               Duration lockTimeout) {
-        return point == null ? delegate.completeWorkItemAndLock(lease, completion, lockTimeout)
-                : Provider.super.completeWorkItemAndLock(lease, completion, lockTimeout);
-    }
-
-    @Override
-    public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
-        return point == null ? delegate.createInstanceAndLock(startMessage, lockTimeout)
-                : Provider.super.createInstanceAndLock(startMessage, lockTimeout);
-    }
-
-    @Override
-    public Optional<OrchestrationItem> createInstanceAndLockDeferred(OrchestratorMessage startMessage,
-                                                                     Duration lockTimeout) {
-        return point == null ? delegate.createInstanceAndLockDeferred(startMessage, lockTimeout)
-                : Provider.super.createInstanceAndLockDeferred(startMessage, lockTimeout);
-    }
-
-    @Override
-    public void awaitDurable(Duration maxWait) {
-        delegate.awaitDurable(maxWait);
-    }
-
-    @Override
-    public boolean supportsEagerTurnCommits() {
-        return point == null && delegate.supportsEagerTurnCommits();
-    }
-
-    @Override
-    public Optional<CommitOutcome> completeWorkItemAndCommit(WorkItemLease lease, OrchestratorMessage completion,
-                                                             long historySize, TurnCommit commit, int maxLeases,
-                                                             Duration lockTimeout) {
-        return delegate.completeWorkItemAndCommit(lease, completion, historySize, commit, maxLeases, lockTimeout);
-    }
-
-    @Override
-    public void abandonOrchestrationItem(OrchestrationItem item, Duration delay) {
-        delegate.abandonOrchestrationItem(item, delay);
-    }
-
-    @Override
-    public boolean renewOrchestrationLock(OrchestrationItem item, Duration lockTimeout) {
-        return delegate.renewOrchestrationLock(item, lockTimeout);
-    }
-
-    @Override
-    public List<HistoryEvent> readHistory(String instanceId, long executionId) {
-        return delegate.readHistory(instanceId, executionId);
-    }
-
-    @Override
-    public Optional<WorkItemLease> fetchWorkItem(Duration lockTimeout) {
-        return delegate.fetchWorkItem(lockTimeout);
-    }
-
     @Override
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
         if (reached(CrashPoint.Kind.BEFORE_COMPLETE)) {
@@ -212,60 +136,5 @@ public final class FaultInjectingProvider implements Provider {
                     + lease.item().name());
         }
         delegate.completeWorkItem(lease, completion);
-    }
-
-    @Override
-    public void abandonWorkItem(WorkItemLease lease, Duration delay) {
-        delegate.abandonWorkItem(lease, delay);
-    }
-
-    @Override
-    public boolean renewWorkItemLock(WorkItemLease lease, Duration lockTimeout) {
-        return delegate.renewWorkItemLock(lease, lockTimeout);
-    }
-
-    @Override
-    public void createInstance(OrchestratorMessage startMessage) {
-        delegate.createInstance(startMessage);
-    }
-
-    @Override
-    public void enqueue(OrchestratorMessage message) {
-        delegate.enqueue(message);
-    }
-
-    @Override
-    public void restartInstance(OrchestratorMessage startMessage) {
-        delegate.restartInstance(startMessage);
-    }
-
-    @Override
-    public int purgeInstance(String instanceId) {
-        return delegate.purgeInstance(instanceId);
-    }
-
-    @Override
-    public int purgeInstances(Instant finishedBefore, Set<RuntimeStatus> statuses) {
-        return delegate.purgeInstances(finishedBefore, statuses);
-    }
-
-    @Override
-    public Optional<InstanceInfo> getInstance(String instanceId) {
-        return delegate.getInstance(instanceId);
-    }
-
-    @Override
-    public InstancePage listInstances(InstanceQuery query) {
-        return delegate.listInstances(query);
-    }
-
-    @Override
-    public QueueDepths queueDepths() {
-        return delegate.queueDepths();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
