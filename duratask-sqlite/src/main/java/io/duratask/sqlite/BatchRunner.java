@@ -215,7 +215,6 @@ final class BatchRunner {
             return;
         }
         closed = true;
-        checkpointer.close();
         try {
             setSyncing(true);
         } catch (SQLException e) {

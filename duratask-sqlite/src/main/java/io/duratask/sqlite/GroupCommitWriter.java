@@ -56,7 +56,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p><b>Checkpoints.</b> Automatic checkpoints are off on this connection (they would run inside a commit
  * and delay its callers); after a batch the leader asks a {@link Checkpointer} for a passive checkpoint,
- * at most once per {@code checkpointInterval}, which runs it on a thread and connection of its own.
+ * at most once per {@code checkpointInterval}, which runs it on a thread and connection of its own. To
+ * finish it, the checkpointer may {@link #whileWritersWait hold the writers off} for one short pass: it takes
+ * leadership like a caller, runs no batch, and on release wakes the next caller as any leader does.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -75,6 +77,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Path file;
     private final int maxBatchSize;
     private final BatchRunner runner;
+    private final Checkpointer checkpointer;
     private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
     /** Held by the caller that runs batches: the leader. Not {@code synchronized}: callers are virtual threads. */
     private final ReentrantLock leadership = new ReentrantLock();
@@ -84,9 +87,10 @@ final class GroupCommitWriter implements AutoCloseable {
     /** The batch that committed the calling thread's last operation, for {@link #awaitDurable}. */
     private final ThreadLocal<long[]> lastBatch = ThreadLocal.withInitial(() -> new long[1]);
 
-    GroupCommitWriter(Db db, SqliteOptions options, Checkpointer checkpointer) {
+    GroupCommitWriter(Db db, SqliteOptions options, Connections connections) {
         this.file = db.file();
         this.maxBatchSize = options.maxBatchSize();
+        this.checkpointer = new Checkpointer(connections, file, this::whileWritersWait);
         this.runner = new BatchRunner(db, options, checkpointer);
     }
 
@@ -151,13 +155,27 @@ final class GroupCommitWriter implements AutoCloseable {
         execute("sync", Durability.DURABLE, db -> db.update(Sql.TOUCH_SCHEMA_VERSION));
     }
 
+    /**
+     * Runs {@code task} holding leadership, so that no batch is in progress or starts meanwhile; callers
+     * that submit in the meantime queue up and the oldest of them is woken to lead afterwards.
+     */
+    private void whileWritersWait(Runnable task) {
+        leadership.lock();
+        try {
+            task.run();
+        } finally {
+            leadership.unlock();
+            wakeNextLeader();
+        }
+    }
+
     ProviderException closedException() {
         return new ProviderException("the SQLite provider for " + file + " is closed", false);
     }
 
     /**
      * Rejects later operations, runs those already submitted (leading their batches if need be), then closes
-     * the connection. Idempotent.
+     * the connection. Idempotent. The checkpointer stops first: it may be waiting for leadership.
      */
     @Override
     public void close() {
@@ -167,6 +185,7 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             closeLock.writeLock().unlock();
         }
+        checkpointer.close();
         leadership.lock();
         boolean interrupted = Thread.interrupted();
         try {

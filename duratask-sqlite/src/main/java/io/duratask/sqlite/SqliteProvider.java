@@ -89,7 +89,7 @@ public final class SqliteProvider implements Provider {
         this.queries = new Queries(codec);
         this.completionDurability = options.syncActivityCompletions() ? DURABLE : LOCK_ONLY;
         this.synchronous = options.synchronous();
-        this.writer = new GroupCommitWriter(writerConnection, options, new Checkpointer(connections, file));
+        this.writer = new GroupCommitWriter(writerConnection, options, connections);
         this.reads = new ReadPool(connections, options.readConnections(), writer::closedException);
     }
 
