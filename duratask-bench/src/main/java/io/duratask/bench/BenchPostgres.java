@@ -18,8 +18,17 @@ final class BenchPostgres {
     private static String url;
     private static String user;
     private static String password;
+    private static boolean statements;
 
     private BenchPostgres() {}
+
+    /**
+     * Loads {@code pg_stat_statements} into the embedded server (before it starts), so that
+     * {@link #printStatements} can show where the server's time goes. Not for an external server.
+     */
+    static synchronized void collectStatements() {
+        statements = true;
+    }
 
     static synchronized PostgresOptions.Builder options() {
         if (url == null) {
@@ -31,9 +40,15 @@ final class BenchPostgres {
             } else {
                 try {
                     // the embedded server turns fsync and synchronous commit off by default: measure the real thing
-                    embedded = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
+                    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                            .setServerConfig("listen_addresses", "127.0.0.1")
                             .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                            .setServerConfig("max_connections", "200").start();
+                            .setServerConfig("max_connections", "200");
+                    if (statements) {
+                        builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                                .setServerConfig("pg_stat_statements.track", "all");
+                    }
+                    embedded = builder.start();
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
                 }
@@ -60,6 +75,47 @@ final class BenchPostgres {
             env.put("DURATASK_PG_PASSWORD", password);
         }
         return env;
+    }
+
+    /** Empties the statement statistics (call before a measured run). */
+    static synchronized void resetStatements() throws java.sql.SQLException {
+        if (!statements || embedded == null) {
+            return;
+        }
+        try (java.sql.Connection c = embedded.getPostgresDatabase().getConnection();
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            st.execute("SELECT pg_stat_statements_reset()");
+        }
+    }
+
+    /**
+     * Prints the statements of the embedded server since the last {@link #resetStatements}, most time first:
+     * calls and execution time per activity of the run ({@code activities}), and the statement text.
+     */
+    static synchronized void printStatements(long activities) throws java.sql.SQLException {
+        if (!statements || embedded == null) {
+            return;
+        }
+        try (java.sql.Connection c = embedded.getPostgresDatabase().getConnection();
+             java.sql.PreparedStatement st = c.prepareStatement("""
+                     SELECT calls, total_exec_time, total_plan_time, rows, query FROM pg_stat_statements
+                     WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 25""");
+             java.sql.ResultSet rs = st.executeQuery()) {
+            System.out.printf("  statements per activity (%d activities): calls, exec µs, plan µs, rows, query%n",
+                    activities);
+            double calls = 0;
+            double micros = 0;
+            while (rs.next()) {
+                double perCall = rs.getLong(1) / (double) activities;
+                double exec = rs.getDouble(2) * 1000 / activities;
+                calls += perCall;
+                micros += exec;
+                System.out.printf("  %6.2f %8.1f %6.1f %7.2f  %s%n", perCall, exec, rs.getDouble(3) * 1000 / activities,
+                        rs.getLong(4) / (double) activities, rs.getString(5).replaceAll("\\s+", " "));
+            }
+            System.out.printf("  total of these: %.2f statements, %.1f µs of execution per activity%n", calls, micros);
+        }
     }
 
     static synchronized void stop() {

@@ -37,7 +37,8 @@ import java.util.concurrent.Future;
  * ({@code --sqlite-sync=FULL|NORMAL}, {@code --fs-sync=true|false} choose how hard those providers sync;
  * {@code --eager=true|false} sets {@code RuntimeOptions.eagerDispatch}; {@code --pg-workers=N} runs the
  * PostgreSQL workloads with N worker processes: the harness's own runtime and N-1 {@link PgBenchWorker} JVMs
- * on the same schema).
+ * on the same schema; {@code --pg-statements} loads {@code pg_stat_statements} into the embedded server and
+ * prints, after the last run of each PostgreSQL cell, the statements of that run per activity).
  */
 public final class ThroughputHarness {
     private static final Duration WAIT = Duration.ofMinutes(5);
@@ -67,6 +68,9 @@ public final class ThroughputHarness {
         fsSync = Boolean.parseBoolean(opts.getOrDefault("fs-sync", "true"));
         eager = Boolean.parseBoolean(opts.getOrDefault("eager", "true"));
         pgWorkers = Integer.parseInt(opts.getOrDefault("pg-workers", "1"));
+        if (Boolean.parseBoolean(opts.getOrDefault("pg-statements", "false"))) {
+            BenchPostgres.collectStatements();
+        }
         if (pgWorkers < 1) {
             throw new IllegalArgumentException("--pg-workers must be at least 1, was " + pgWorkers);
         }
@@ -84,12 +88,18 @@ public final class ThroughputHarness {
             for (String workload : workloads) {
                 List<Result> results = new ArrayList<>();
                 for (int run = 0; run <= runs; run++) {
+                    if (provider.equals("postgres")) {
+                        BenchPostgres.resetStatements();
+                    }
                     Result r = runOnce(provider, workload, dir, instances, fanOut, chains);
                     if (run > 0) {
                         results.add(r);
                     }
                     System.out.printf("  %s %s run %d%s: %.0f activities/s, p50 %.2f ms, p99 %.2f ms%n", provider, workload,
                             run, run == 0 ? " (warm-up)" : "", r.activitiesPerSecond(), r.p50Millis(), r.p99Millis());
+                    if (provider.equals("postgres") && run == runs) {
+                        BenchPostgres.printStatements(activities(workload, instances, fanOut, chains));
+                    }
                 }
                 double[] tput = results.stream().mapToDouble(Result::activitiesPerSecond).toArray();
                 double[] p50 = results.stream().mapToDouble(Result::p50Millis).toArray();
@@ -111,6 +121,15 @@ public final class ThroughputHarness {
             extraWorkers.close();
         }
         BenchPostgres.stop();
+    }
+
+    private static long activities(String workload, int instances, int fanOut, int chains) {
+        return switch (workload) {
+            case "a" -> instances * 10L;
+            case "b" -> fanOut;
+            case "c" -> chains * 10L;
+            default -> 1;
+        };
     }
 
     private static String label(String workload) {
