@@ -69,6 +69,11 @@ final class EagerDispatch {
         activitySlots.release(n);
     }
 
+    /** See {@link Slots#takeOverCallers}: a lease takes over the slot of the activity whose step leased it. */
+    void takeOverActivitySlot() {
+        activitySlots.takeOverCallers();
+    }
+
     /** Whether eager work may be handed out now (eager dispatch is on and the runtime is not stopping). */
     boolean enabled() {
         return enabled && open;

@@ -158,10 +158,14 @@ final class OrchestrationDispatcher {
                 cache.put(turn.execution()); // before the commit, as in runTurn
             }
             TurnCommit commit = turn.commit();
-            int slots = eager.reserveActivities(commit.workItems().size());
+            int wanted = commit.workItems().size();
+            int slots = eager.reserveActivities(wanted);
+            // the calling activity's slot is free once this step returns: one more lease can run on it, so a
+            // chain goes on without a fetch even when every other slot is busy
+            int offered = slots < wanted && eager.enabled() ? slots + 1 : slots;
             Optional<CommitOutcome> committed;
             try {
-                committed = provider.completeWorkItemAndCommit(lease, completion, historySize, commit, slots,
+                committed = provider.completeWorkItemAndCommit(lease, completion, historySize, commit, offered,
                         options.lockTimeout());
             } catch (RuntimeException | Error e) {
                 eager.releaseActivities(slots);
@@ -174,7 +178,12 @@ final class OrchestrationDispatcher {
                 return Step.COMPLETION_STORED;
             }
             CommitOutcome outcome = committed.get();
-            eager.releaseActivities(slots - outcome.leases().size());
+            int leased = outcome.leases().size();
+            if (leased > slots) {
+                eager.takeOverActivitySlot(); // the caller releases its slot when this returns
+            } else {
+                eager.releaseActivities(slots - leased);
+            }
             afterCommit(item, turn, outcome, false);
             return new Step(StepKind.COMMITTED, outcome.leases());
         } finally {

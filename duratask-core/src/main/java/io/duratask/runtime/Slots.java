@@ -9,10 +9,30 @@ import java.util.concurrent.Semaphore;
  * both paths together.
  */
 final class Slots {
-    private final Semaphore free;
+    /** A semaphore whose permits can be taken without waiting, even into debt. */
+    private static final class Permits extends Semaphore {
+        Permits(int size) {
+            super(size);
+        }
+
+        void takeNow() {
+            reducePermits(1);
+        }
+    }
+
+    private final Permits free;
 
     Slots(int size) {
-        this.free = new Semaphore(size);
+        this.free = new Permits(size);
+    }
+
+    /**
+     * Takes over a slot that the caller holds and releases right after (an activity whose completion leased
+     * its successor): takes one now, even if none is free, so that the count may dip below zero until the
+     * caller's release. The bound holds: the caller's work is done, only its release is pending.
+     */
+    void takeOverCallers() {
+        free.takeNow();
     }
 
     void acquire() throws InterruptedException {

@@ -34,12 +34,28 @@ import org.slf4j.LoggerFactory;
  * lost before {@code COMMIT}, nothing was applied and every operation fails as retryable; if it is lost
  * during {@code COMMIT}, the outcome is unknown, and every operation fails as retryable saying so (a turn
  * commit retried after it did apply finds its lock gone and is redone from history, which is safe).
+ *
+ * <p><b>Operations run together.</b> Operations submitted with a {@code combinable} description (eager
+ * steps) are handed, when a batch has two or more of them, to the {@link Combiner}, which runs them in one
+ * statement instead of one each: one round trip and one executor start for all of them. Each still gets its
+ * own outcome. If that statement fails, the batch falls back to one operation per transaction as above.
  */
 final class CommitBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommitBatcher.class);
 
-    /** Counters for diagnostics and tests. */
-    record Stats(long batches, long operations, long fallbacks) {}
+    /** Counters for diagnostics and tests: {@code combined} counts operations run together by the combiner. */
+    record Stats(long batches, long operations, long fallbacks, long combined) {}
+
+    /** Runs several combinable operations of one batch together, recording each one's outcome. */
+    @FunctionalInterface
+    interface Combiner {
+        /**
+         * Runs every operation of {@code group} (each carries a {@code combinable} description) inside the
+         * batch's transaction and {@linkplain Pending#record records} each one's outcome, or throws an
+         * {@link SQLException}, which aborts the transaction.
+         */
+        void run(Connection c, List<Pending<?>> group) throws SQLException;
+    }
 
     private final Pools pools;
     private final int maxBatchSize;
@@ -50,17 +66,32 @@ final class CommitBatcher implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong combined = new AtomicLong();
+    private final Combiner combiner;
     private volatile Runnable beforeLeading = () -> { };
 
     CommitBatcher(Pools pools, int maxBatchSize, int leaders) {
+        this(pools, maxBatchSize, leaders, null);
+    }
+
+    CommitBatcher(Pools pools, int maxBatchSize, int leaders, Combiner combiner) {
         this.pools = pools;
         this.maxBatchSize = maxBatchSize;
         this.leaders = new Semaphore(leaders);
+        this.combiner = combiner;
     }
 
     /** Runs {@code operation} in the next batch and returns its outcome once the batch is committed. */
     <T> T execute(String name, Pending.Operation<T> operation) {
-        Pending<T> pending = new Pending<>(name, operation);
+        return execute(name, operation, null);
+    }
+
+    /**
+     * As {@link #execute(String, Pending.Operation)}; with a {@code combinable} description, the batch's
+     * {@link Combiner} may run the operation together with others of its batch instead.
+     */
+    <T> T execute(String name, Pending.Operation<T> operation, Object combinable) {
+        Pending<T> pending = new Pending<>(name, operation, combinable);
         closeLock.readLock().lock();
         try {
             if (closed) {
@@ -114,7 +145,7 @@ final class CommitBatcher implements AutoCloseable {
     }
 
     Stats stats() {
-        return new Stats(batches.get(), operations.get(), fallbacks.get());
+        return new Stats(batches.get(), operations.get(), fallbacks.get(), combined.get());
     }
 
     /** Rejects new operations and runs those already queued. Idempotent. */
@@ -171,9 +202,16 @@ final class CommitBatcher implements AutoCloseable {
         }
         try (c) {
             try {
-                for (Pending<?> p : batch) {
-                    p.run(c);
+                List<Pending<?>> together = combinable(batch);
+                if (!together.isEmpty()) {
+                    combiner.run(c, together);
                 }
+                for (Pending<?> p : batch) {
+                    if (together.isEmpty() || p.combinable == null) {
+                        p.run(c);
+                    }
+                }
+                combined.addAndGet(together.size());
             } catch (SQLException e) {
                 rollbackQuietly(c);
                 if (PgErrors.isConnectionLost(e)) {
@@ -240,6 +278,20 @@ final class CommitBatcher implements AutoCloseable {
                 p.publish();
             }
         }
+    }
+
+    /** The operations of {@code batch} for the combiner: none unless it has one and there are two or more. */
+    private List<Pending<?>> combinable(List<Pending<?>> batch) {
+        if (combiner == null) {
+            return List.of();
+        }
+        List<Pending<?>> together = new ArrayList<>();
+        for (Pending<?> p : batch) {
+            if (p.combinable != null) {
+                together.add(p);
+            }
+        }
+        return together.size() > 1 ? together : List.of();
     }
 
     /** After a failed batch: every operation in a transaction of its own, each publishing its own outcome. */

@@ -182,6 +182,153 @@ final class OrchestrationQueue {
         }
     }
 
+    /** One eager step's arguments, as {@link #step} takes them. */
+    record StepRequest(WorkItemLease lease, WorkQueue.Receipt receipt, EncodedMessage completion, long historySize,
+                       EncodedCommit commit, List<String> leaseTokens, Duration lockTimeout) {
+        /** Whether {@link #stepMany} can run it: its turn sends no messages (so starts no child) either. */
+        boolean combinable() {
+            return commit.messages().isEmpty();
+        }
+
+        String instanceId() {
+            return completion.instanceId();
+        }
+    }
+
+    /** {@link #step} with its arguments in one record. */
+    Stepped step(Connection c, StepRequest r) throws SQLException {
+        return step(c, r.lease(), r.receipt(), r.completion(), r.historySize(), r.commit(), r.leaseTokens(),
+                r.lockTimeout());
+    }
+
+    /**
+     * Several {@linkplain StepRequest#combinable combinable} eager steps of distinct instances in one statement
+     * ({@link Sql#completeAndCommitMany}), each with exactly the effect and outcome {@link #step} would have.
+     * Returns, in order, each step's outcome: a {@link Stepped}, or the {@link LockLostException} that
+     * {@link #step} would have thrown (nothing of that step was written).
+     */
+    List<Object> stepMany(Connection c, List<StepRequest> requests) throws SQLException {
+        int n = requests.size();
+        long now = clock.millis();
+        Long[] workId = new Long[n];
+        String[] token = new String[n];
+        String[] instance = new String[n];
+        Long[] execution = new Long[n];
+        Long[] historySize = new Long[n];
+        Boolean[] keep = new Boolean[n];
+        String[] name = new String[n];
+        String[] version = new String[n];
+        Long[] newExecution = new Long[n];
+        String[] status = new String[n];
+        String[] input = new String[n];
+        String[] output = new String[n];
+        String[] failure = new String[n];
+        String[] customStatus = new String[n];
+        Long[] historyAfter = new Long[n];
+        Long[] cExecution = new Long[n];
+        Long[] cVisibleAt = new Long[n];
+        String[] cRequested = new String[n];
+        String[] cJson = new String[n];
+        Long[] leasedUntil = new Long[n];
+        List<Long> eStep = new ArrayList<>();
+        List<Long> eId = new ArrayList<>();
+        List<String> eJson = new ArrayList<>();
+        List<Long> wStep = new ArrayList<>();
+        List<String> wInstance = new ArrayList<>();
+        List<Long> wExecution = new ArrayList<>();
+        List<Long> wScheduled = new ArrayList<>();
+        List<String> wName = new ArrayList<>();
+        List<String> wInput = new ArrayList<>();
+        List<String> wToken = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StepRequest r = requests.get(i);
+            EncodedCommit commit = r.commit();
+            InstanceUpdate u = commit.update();
+            workId[i] = r.receipt().rowId();
+            token[i] = r.lease().lockToken();
+            instance[i] = r.instanceId();
+            execution[i] = commit.executionId();
+            historySize[i] = r.historySize();
+            keep[i] = u == null;
+            if (u != null) {
+                name[i] = u.name();
+                version[i] = u.version();
+                newExecution[i] = u.executionId();
+                status[i] = u.status().name();
+                input[i] = u.input();
+                output[i] = u.output();
+                failure[i] = commit.failureJson();
+                customStatus[i] = u.customStatus();
+            }
+            historyAfter[i] = historySizeAfter(commit);
+            cExecution[i] = r.completion().executionId();
+            cVisibleAt[i] = Jdbc.visibleAt(r.completion(), now);
+            cRequested[i] = Jdbc.requested(r.completion());
+            cJson[i] = r.completion().eventJson();
+            leasedUntil[i] = now + r.lockTimeout().toMillis();
+            for (EncodedEvent e : commit.events()) {
+                eStep.add(i + 1L);
+                eId.add(e.eventId());
+                eJson.add(e.json());
+            }
+            List<ActivityWorkItem> work = commit.workItems();
+            for (int w = 0; w < work.size(); w++) {
+                ActivityWorkItem item = work.get(w);
+                wStep.add(i + 1L);
+                wInstance.add(item.instanceId());
+                wExecution.add(item.executionId());
+                wScheduled.add(item.scheduledId());
+                wName.add(item.name());
+                wInput.add(item.input());
+                wToken.add(w < r.leaseTokens().size() ? r.leaseTokens().get(w) : null);
+            }
+        }
+        List<Object> outcomes = new ArrayList<>(n);
+        try (PreparedStatement ps = c.prepareStatement(sql.completeAndCommitMany)) {
+            Jdbc.bind(ps, longs(c, workId), Jdbc.texts(c, token), Jdbc.texts(c, instance), longs(c, execution),
+                    longs(c, historySize), c.createArrayOf("boolean", keep), Jdbc.texts(c, name),
+                    Jdbc.texts(c, version), longs(c, newExecution), Jdbc.texts(c, status), Jdbc.texts(c, input),
+                    Jdbc.texts(c, output), Jdbc.texts(c, failure), Jdbc.texts(c, customStatus),
+                    longs(c, historyAfter), longs(c, cExecution), longs(c, cVisibleAt), Jdbc.texts(c, cRequested),
+                    Jdbc.texts(c, cJson), longs(c, leasedUntil), now, now, now,
+                    longs(c, eStep.toArray(Long[]::new)), longs(c, eId.toArray(Long[]::new)),
+                    Jdbc.texts(c, eJson.toArray(String[]::new)), now,
+                    longs(c, wStep.toArray(Long[]::new)), Jdbc.texts(c, wInstance.toArray(String[]::new)),
+                    longs(c, wExecution.toArray(Long[]::new)), longs(c, wScheduled.toArray(Long[]::new)),
+                    Jdbc.texts(c, wName.toArray(String[]::new)), Jdbc.texts(c, wInput.toArray(String[]::new)),
+                    Jdbc.texts(c, wToken.toArray(String[]::new)), now);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < n; i++) {
+                    if (!rs.next() || rs.getLong(1) != i + 1) {
+                        throw new IllegalStateException("the combined step statement returned no row for step " + (i + 1));
+                    }
+                    StepRequest r = requests.get(i);
+                    if (!rs.getBoolean(2)) {
+                        outcomes.add(new LockLostException("work item " + WorkQueue.describe(r.lease()) + ": the lease "
+                                + r.lease().lockToken() + " expired and another worker took the item, or it was"
+                                + " completed already; neither the completion nor its turn was stored"));
+                    } else if (rs.getBoolean(3)) {
+                        List<ActivityWorkItem> work = r.commit().workItems();
+                        List<WorkItemLease> leases = leases(work, rs.getArray(5), rs.getArray(6), r.leaseTokens());
+                        outcomes.add(new Stepped(Optional.of(new Committed(0, work.size() - leases.size(), leases,
+                                rs.getBoolean(7))), false));
+                    } else if (rs.getBoolean(4)) {
+                        outcomes.add(new Stepped(Optional.empty(), true));
+                    } else {
+                        log.warn("dropped a {} message from activity {} to instance '{}', which does not exist",
+                                r.completion().kind(), WorkQueue.describe(r.lease()), r.instanceId());
+                        outcomes.add(new Stepped(Optional.empty(), false));
+                    }
+                }
+            }
+        }
+        return outcomes;
+    }
+
+    private static Array longs(Connection c, Long[] values) throws SQLException {
+        return c.createArrayOf("bigint", values);
+    }
+
     /** The instance's new metadata (9 parameters), if the commit changes it. */
     private static void addMetadata(List<Object> params, EncodedCommit commit, long now) {
         InstanceUpdate u = commit.update();

@@ -25,6 +25,8 @@ final class Pending<T> {
 
     final String name;
     final Operation<T> operation;
+    /** What a {@link CommitBatcher.Combiner} needs to run this operation together with others; null if it cannot. */
+    final Object combinable;
     final Thread waiter = Thread.currentThread();
 
     private T result;
@@ -32,8 +34,13 @@ final class Pending<T> {
     private volatile boolean done;
 
     Pending(String name, Operation<T> operation) {
+        this(name, operation, null);
+    }
+
+    Pending(String name, Operation<T> operation, Object combinable) {
         this.name = name;
         this.operation = operation;
+        this.combinable = combinable;
     }
 
     /** Runs the operation; a refusal is recorded as its outcome, an SQL error propagates. */
@@ -44,6 +51,21 @@ final class Pending<T> {
         } catch (RuntimeException e) {
             result = null;
             error = e;
+        }
+    }
+
+    /**
+     * Records the outcome of an operation that a {@link CommitBatcher.Combiner} ran together with others:
+     * {@code outcome} is its result, or its refusal if it is a {@link RuntimeException}.
+     */
+    @SuppressWarnings("unchecked")
+    void record(Object outcome) {
+        if (outcome instanceof RuntimeException e) {
+            result = null;
+            error = e;
+        } else {
+            result = (T) outcome;
+            error = null;
         }
     }
 

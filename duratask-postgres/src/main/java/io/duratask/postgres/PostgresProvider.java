@@ -88,7 +88,7 @@ public final class PostgresProvider implements Provider {
         this.fetcher = new OrchestrationFetcher(pools, orchestrations, this::newLockToken, options.maxBatchSize());
         this.completions = new CompletionBatcher(pools, sql, workItems, options.clock(), options.maxBatchSize(),
                 options.commitConnections());
-        this.batcher = new CommitBatcher(pools, options.maxBatchSize(), options.commitConnections());
+        this.batcher = new CommitBatcher(pools, options.maxBatchSize(), options.commitConnections(), this::stepTogether);
         this.notifications = new Notifications(pools, options.schema(), nodeId, options.notifyInterval(),
                 options.notifications());
     }
@@ -306,9 +306,10 @@ public final class PostgresProvider implements Provider {
         for (int i = 0; i < leases; i++) {
             tokens.add(newLockToken());
         }
+        OrchestrationQueue.StepRequest request = new OrchestrationQueue.StepRequest(lease, receipt, encodedCompletion,
+                historySize, encoded, tokens, lockTimeout);
         OrchestrationQueue.Stepped done = batcher.execute("completeWorkItemAndCommit",
-                c -> orchestrations.step(c, lease, receipt, encodedCompletion, historySize, encoded, tokens,
-                        lockTimeout));
+                c -> orchestrations.step(c, request), request.combinable() ? request : null);
         if (done.committed().isPresent()) {
             OrchestrationQueue.Committed committed = done.committed().get();
             notifications.announce(committed.messages(), committed.workItems());
@@ -318,6 +319,33 @@ public final class PostgresProvider implements Provider {
             notifications.announce(1, 0);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The batcher's {@link CommitBatcher.Combiner}: eager steps of one batch in one statement, at most one per
+     * instance (a statement updates a row once); a second step of an instance runs on its own after it.
+     */
+    private void stepTogether(Connection c, List<Pending<?>> group) throws SQLException {
+        List<Pending<?>> first = new ArrayList<>(group.size());
+        List<OrchestrationQueue.StepRequest> requests = new ArrayList<>(group.size());
+        List<Pending<?>> again = new ArrayList<>();
+        java.util.Set<String> instances = new java.util.HashSet<>();
+        for (Pending<?> p : group) {
+            OrchestrationQueue.StepRequest r = (OrchestrationQueue.StepRequest) p.combinable;
+            if (instances.add(r.instanceId())) {
+                first.add(p);
+                requests.add(r);
+            } else {
+                again.add(p);
+            }
+        }
+        List<Object> outcomes = orchestrations.stepMany(c, requests);
+        for (int i = 0; i < first.size(); i++) {
+            first.get(i).record(outcomes.get(i));
+        }
+        for (Pending<?> p : again) {
+            p.run(c);
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ final class Sql {
     final String commitTurnKeepMetadata;
     final String completeAndCommit;
     final String completeAndCommitKeepMetadata;
+    final String completeAndCommitMany;
     final String abandonOrchestrationItem;
     final String renewOrchestrationLock;
     final String readHistory;
@@ -213,6 +214,87 @@ final class Sql {
                     FROM target WHERE i.id = target.id
                     RETURNING i.id),
                 """ + stepStored + commitBody + stepTail);
+
+        // Several eager steps in one statement (steps that arrive together in a group commit), each exactly as
+        // completeAndCommit for a turn that sends no messages (so it starts no children) and consumes none:
+        // "req" has one row per step (distinct instances: one statement updates a row at most once), "done"
+        // deletes the work items whose leases hold, "target" takes the instances idle at their step's copy,
+        // "lock" writes their metadata (kept where "keep" says so) and history size, "stored" enqueues the
+        // completions of the other steps whose work item was deleted (if their instance exists), and the
+        // events and work items of the applied steps are inserted (by step number). Result: one row per step,
+        // in order: its number, whether its work item was deleted, whether it was applied, whether its
+        // completion was stored, the row ids and scheduled ids of its leased work items, whether its instance
+        // has visible messages. Parameters: the 20 step arrays (work item id, token, instance, execution,
+        // history size, keep, name, version, new execution, status, input, output, failure, custom status,
+        // history size after, completion execution, completion visible at, completion requested visible at,
+        // completion json, leased until), now, now, now, the event arrays (step, event id, json), now, the
+        // work item arrays (step, instance, execution, scheduled id, name, input, token), now.
+        completeAndCommitMany = q(s, """
+                WITH req AS (
+                    SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[],
+                        ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[])
+                        WITH ORDINALITY AS r(work_id, token, instance_id, execution_id, history_size, keep, name,
+                            version, new_execution, status, input, output, failure_json, custom_status, history_after,
+                            c_execution, c_visible_at, c_requested, c_event_json, leased_until, ord)),
+                done AS (
+                    DELETE FROM {s}.work_items w USING req r WHERE w.id = r.work_id AND w.lock_token = r.token
+                    RETURNING w.id),
+                target AS (
+                    SELECT i.id FROM {s}.instances i JOIN req r ON r.instance_id = i.id
+                    WHERE r.work_id IN (SELECT id FROM done) AND i.execution_id = r.execution_id
+                        AND i.history_size = r.history_size AND (i.locked_until IS NULL OR i.locked_until <= ?)
+                        AND NOT EXISTS (SELECT 1 FROM {s}.messages m WHERE m.instance_id = i.id AND m.visible_at <= ?)
+                    FOR NO KEY UPDATE OF i SKIP LOCKED),
+                lock AS (
+                    UPDATE {s}.instances i SET
+                        name = CASE WHEN r.keep THEN i.name ELSE r.name END,
+                        version = CASE WHEN r.keep THEN i.version ELSE r.version END,
+                        execution_id = CASE WHEN r.keep THEN i.execution_id ELSE r.new_execution END,
+                        status = CASE WHEN r.keep THEN i.status ELSE r.status END,
+                        input = CASE WHEN r.keep THEN i.input ELSE r.input END,
+                        output = CASE WHEN r.keep THEN i.output ELSE r.output END,
+                        failure_json = CASE WHEN r.keep THEN i.failure_json ELSE r.failure_json END,
+                        custom_status = CASE WHEN r.keep THEN i.custom_status ELSE r.custom_status END,
+                        updated_at = CASE WHEN r.keep THEN i.updated_at ELSE ?::bigint END,
+                        lock_token = NULL, locked_until = NULL, history_size = coalesce(r.history_after, i.history_size)
+                    FROM target t JOIN req r ON r.instance_id = t.id WHERE i.id = t.id
+                    RETURNING i.id),
+                stored AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                    SELECT r.instance_id, r.c_execution, r.c_visible_at, r.c_requested, r.c_event_json FROM req r
+                    WHERE r.work_id IN (SELECT id FROM done) AND r.instance_id NOT IN (SELECT id FROM lock)
+                        AND EXISTS (SELECT 1 FROM {s}.instances x WHERE x.id = r.instance_id)
+                    ORDER BY r.ord
+                    RETURNING instance_id),
+                events AS (
+                    INSERT INTO {s}.history (instance_id, execution_id, event_id, event_json)
+                    SELECT r.instance_id, r.execution_id, e.event_id, e.event_json
+                    FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS e(step, event_id, event_json)
+                        JOIN req r ON r.ord = e.step
+                    WHERE r.instance_id IN (SELECT id FROM lock)),
+                work AS (
+                    INSERT INTO {s}.work_items (instance_id, execution_id, scheduled_id, name, input, visible_at,
+                        lock_token, locked_until, dequeue_count)
+                    SELECT w.instance_id, w.execution_id, w.scheduled_id, w.name, w.input,
+                        CASE WHEN w.token IS NULL THEN ?::bigint ELSE r.leased_until END, w.token,
+                        CASE WHEN w.token IS NULL THEN NULL ELSE r.leased_until END,
+                        CASE WHEN w.token IS NULL THEN 0 ELSE 1 END
+                    FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[])
+                        WITH ORDINALITY AS w(step, instance_id, execution_id, scheduled_id, name, input, token, ord)
+                        JOIN req r ON r.ord = w.step
+                    WHERE r.instance_id IN (SELECT id FROM lock)
+                    ORDER BY w.ord
+                    RETURNING id, scheduled_id, lock_token, instance_id)
+                SELECT r.ord, r.work_id IN (SELECT id FROM done), r.instance_id IN (SELECT id FROM lock),
+                    r.instance_id IN (SELECT instance_id FROM stored),
+                    (SELECT array_agg(w.id ORDER BY w.id) FROM work w
+                        WHERE w.lock_token IS NOT NULL AND w.instance_id = r.instance_id),
+                    (SELECT array_agg(w.scheduled_id ORDER BY w.id) FROM work w
+                        WHERE w.lock_token IS NOT NULL AND w.instance_id = r.instance_id),
+                    r.instance_id IN (SELECT id FROM lock) AND EXISTS (SELECT 1 FROM {s}.messages m
+                        WHERE m.instance_id = r.instance_id AND m.visible_at <= ?)
+                FROM req r ORDER BY r.ord""");
 
         // Releases the lock (an expired lock that nobody took is released too), delays the fetched messages,
         // and holds the instance back until then (locked_until without a token), so that messages that arrived
