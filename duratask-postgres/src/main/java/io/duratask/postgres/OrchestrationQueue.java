@@ -290,7 +290,7 @@ final class OrchestrationQueue {
                     Jdbc.texts(c, version), longs(c, newExecution), Jdbc.texts(c, status), Jdbc.texts(c, input),
                     Jdbc.texts(c, output), Jdbc.texts(c, failure), Jdbc.texts(c, customStatus),
                     longs(c, historyAfter), longs(c, cExecution), longs(c, cVisibleAt), Jdbc.texts(c, cRequested),
-                    Jdbc.texts(c, cJson), longs(c, leasedUntil), now, now, now,
+                    Jdbc.texts(c, cJson), longs(c, leasedUntil), now, now, now, now,
                     longs(c, eStep.toArray(Long[]::new)), longs(c, eId.toArray(Long[]::new)),
                     Jdbc.texts(c, eJson.toArray(String[]::new)), now,
                     longs(c, wStep.toArray(Long[]::new)), Jdbc.texts(c, wInstance.toArray(String[]::new)),
@@ -329,12 +329,15 @@ final class OrchestrationQueue {
         return c.createArrayOf("bigint", values);
     }
 
-    /** The instance's new metadata (9 parameters), if the commit changes it. */
+    /**
+     * The instance's new metadata (11 parameters: the 9 columns, then the status and the time again for
+     * {@code finished_at}), if the commit changes it.
+     */
     private static void addMetadata(List<Object> params, EncodedCommit commit, long now) {
         InstanceUpdate u = commit.update();
         if (u != null) {
             params.addAll(java.util.Arrays.asList(u.name(), u.version(), u.executionId(), u.status().name(), u.input(),
-                    u.output(), commit.failureJson(), u.customStatus(), now));
+                    u.output(), commit.failureJson(), u.customStatus(), now, u.status().name(), now));
         }
     }
 

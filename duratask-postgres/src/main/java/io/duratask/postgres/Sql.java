@@ -148,7 +148,9 @@ final class Sql {
         commitTurn = q(s, """
                 WITH lock AS (
                     UPDATE {s}.instances SET name = ?, version = ?, execution_id = ?, status = ?, input = ?, output = ?,
-                        failure_json = ?, custom_status = ?, updated_at = ?, lock_token = NULL, locked_until = NULL,
+                        failure_json = ?, custom_status = ?, updated_at = ?,
+                        finished_at = CASE WHEN ?::text IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED') THEN ?::bigint END,
+                        lock_token = NULL, locked_until = NULL,
                         history_size = coalesce(?::bigint, history_size)
                     WHERE id = ? AND lock_token = ? AND locked_until > ?
                     RETURNING id),
@@ -202,7 +204,9 @@ final class Sql {
         completeAndCommit = q(s, stepHead + """
                 lock AS (
                     UPDATE {s}.instances i SET name = ?, version = ?, execution_id = ?, status = ?, input = ?,
-                        output = ?, failure_json = ?, custom_status = ?, updated_at = ?, lock_token = NULL,
+                        output = ?, failure_json = ?, custom_status = ?, updated_at = ?,
+                        finished_at = CASE WHEN ?::text IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED') THEN ?::bigint END,
+                        lock_token = NULL,
                         locked_until = NULL, history_size = coalesce(?::bigint, i.history_size)
                     FROM target WHERE i.id = target.id
                     RETURNING i.id),
@@ -227,7 +231,7 @@ final class Sql {
         // has visible messages. Parameters: the 20 step arrays (work item id, token, instance, execution,
         // history size, keep, name, version, new execution, status, input, output, failure, custom status,
         // history size after, completion execution, completion visible at, completion requested visible at,
-        // completion json, leased until), now, now, now, the event arrays (step, event id, json), now, the
+        // completion json, leased until), now, now, now, now, the event arrays (step, event id, json), now, the
         // work item arrays (step, instance, execution, scheduled id, name, input, token), now.
         completeAndCommitMany = q(s, """
                 WITH req AS (
@@ -257,6 +261,8 @@ final class Sql {
                         failure_json = CASE WHEN r.keep THEN i.failure_json ELSE r.failure_json END,
                         custom_status = CASE WHEN r.keep THEN i.custom_status ELSE r.custom_status END,
                         updated_at = CASE WHEN r.keep THEN i.updated_at ELSE ?::bigint END,
+                        finished_at = CASE WHEN r.keep THEN i.finished_at
+                            WHEN r.status IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED') THEN ?::bigint END,
                         lock_token = NULL, locked_until = NULL, history_size = coalesce(r.history_after, i.history_size)
                     FROM target t JOIN req r ON r.instance_id = t.id WHERE i.id = t.id
                     RETURNING i.id),
@@ -466,7 +472,7 @@ final class Sql {
                 moved AS (
                     UPDATE {s}.instances i SET name = ?, version = ?, execution_id = i.execution_id + 1,
                         status = 'PENDING', input = ?, output = NULL, failure_json = NULL, custom_status = NULL,
-                        updated_at = ?, history_size = 0
+                        updated_at = ?, finished_at = NULL, history_size = 0
                     FROM current WHERE i.id = current.id
                         AND current.status IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED')
                     RETURNING i.id, i.execution_id),
@@ -488,8 +494,8 @@ final class Sql {
         deleteInstances = q(s, "DELETE FROM {s}.instances WHERE id = ANY(?::text[])");
 
         // Finished instances last updated before a time, in the given statuses. Parameters: time, statuses.
-        finishedBefore = q(s, "SELECT id FROM {s}.instances WHERE updated_at < ? AND status = ANY(?::text[])"
-                + " AND status IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED') ORDER BY updated_at, id");
+        finishedBefore = q(s, "SELECT id FROM {s}.instances WHERE finished_at < ? AND status = ANY(?::text[])"
+                + " ORDER BY finished_at, id");
 
         // The three counts from one snapshot. Parameters: now, now.
         queueDepths = q(s, "SELECT (SELECT count(*) FROM {s}.messages WHERE visible_at <= ?),"
