@@ -44,18 +44,6 @@ final class BenchPostgres {
                             .setServerConfig("listen_addresses", "127.0.0.1")
                             .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                             .setServerConfig("max_connections", "200");
-                    if (Boolean.getBoolean("exp.vacuum")) { // EXPERIMENT
-                        builder.setServerConfig("autovacuum_naptime", "1").setServerConfig("autovacuum_vacuum_threshold", "200")
-                                .setServerConfig("autovacuum_vacuum_scale_factor", "0").setServerConfig("autovacuum_vacuum_cost_delay", "0")
-                                .setServerConfig("autovacuum_vacuum_insert_threshold", "200").setServerConfig("autovacuum_vacuum_insert_scale_factor", "0");
-                    }
-                    if (Boolean.getBoolean("exp.explain")) { // EXPERIMENT
-                        builder.setServerConfig("shared_preload_libraries", "auto_explain").setServerConfig("auto_explain.log_min_duration", "1")
-                                .setServerConfig("auto_explain.log_analyze", "on").setServerConfig("auto_explain.log_buffers", "on")
-                                .setServerConfig("auto_explain.sample_rate", "0.02").setServerConfig("auto_explain.log_nested_statements", "on")
-                                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(new java.io.File("/tmp/pg-explain.log")))
-                                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(new java.io.File("/tmp/pg-explain.log")));
-                    }
                     if (statements) {
                         builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
                                 .setServerConfig("pg_stat_statements.track", "all");

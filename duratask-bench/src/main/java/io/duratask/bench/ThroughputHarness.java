@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
  * </ul>
  *
  * Usage: {@code ThroughputHarness --providers=memory,sqlite,fs,postgres --workloads=a,b,c --runs=5 --dir=target/bench-data}
+ * ({@code --warmups=N}: unmeasured runs before them, default 1, for the JIT compiler to settle)
  * ({@code --sqlite-sync=FULL|NORMAL}, {@code --fs-sync=true|false} choose how hard those providers sync;
  * {@code --eager=true|false} sets {@code RuntimeOptions.eagerDispatch}; {@code --pg-workers=N} runs the
  * PostgreSQL workloads with N worker processes: the harness's own runtime and N-1 {@link PgBenchWorker} JVMs
@@ -60,6 +61,10 @@ public final class ThroughputHarness {
         List<String> providers = List.of(opts.getOrDefault("providers", "memory,sqlite").split(","));
         List<String> workloads = List.of(opts.getOrDefault("workloads", "a,b,c").split(","));
         int runs = Integer.parseInt(opts.getOrDefault("runs", "5"));
+        int warmups = Integer.parseInt(opts.getOrDefault("warmups", "1"));
+        if (warmups < 0) {
+            throw new IllegalArgumentException("--warmups must not be negative, was " + warmups);
+        }
         int instances = Integer.parseInt(opts.getOrDefault("instances", "1000"));
         int fanOut = Integer.parseInt(opts.getOrDefault("fanout", "1000"));
         int chains = Integer.parseInt(opts.getOrDefault("chains", "200"));
@@ -76,8 +81,9 @@ public final class ThroughputHarness {
         }
         Files.createDirectories(dir);
 
-        System.out.printf("Duratask throughput harness: %d runs per cell (after one warm-up), %d cores, java %s,"
+        System.out.printf("Duratask throughput harness: %d runs per cell (after %d warm-up), %d cores, java %s,"
                 + " sqlite synchronous=%s, fs syncCommits=%s, eager dispatch %s, postgres worker processes %d%n", runs,
+                warmups,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), sqliteSync, fsSync,
                 eager ? "on" : "off", pgWorkers);
         System.out.println("before: " + FsyncProbe.measure(dir));
@@ -87,7 +93,7 @@ public final class ThroughputHarness {
         for (String provider : providers) {
             for (String workload : workloads) {
                 List<Result> results = new ArrayList<>();
-                for (int run = 0; run <= runs; run++) {
+                for (int run = 1 - warmups; run <= runs; run++) {
                     if (provider.equals("postgres")) {
                         BenchPostgres.resetStatements();
                     }
@@ -96,7 +102,7 @@ public final class ThroughputHarness {
                         results.add(r);
                     }
                     System.out.printf("  %s %s run %d%s: %.0f activities/s, p50 %.2f ms, p99 %.2f ms%n", provider, workload,
-                            run, run == 0 ? " (warm-up)" : "", r.activitiesPerSecond(), r.p50Millis(), r.p99Millis());
+                            run, run <= 0 ? " (warm-up)" : "", r.activitiesPerSecond(), r.p50Millis(), r.p99Millis());
                     if (provider.equals("postgres") && run == runs) {
                         BenchPostgres.printStatements(activities(workload, instances, fanOut, chains));
                     }
