@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 final class CommitBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommitBatcher.class);
 
-    /** Counters for diagnostics and tests: {@code combined} counts operations run together by the combiner. */
+    /** Counters for diagnostics and tests: {@code combined} counts operations handed to the combiner. */
     record Stats(long batches, long operations, long fallbacks, long combined) {}
 
     /** Runs several combinable operations of one batch together, recording each one's outcome. */

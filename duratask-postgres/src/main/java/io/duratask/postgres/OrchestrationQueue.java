@@ -201,54 +201,72 @@ final class OrchestrationQueue {
                 r.lockTimeout());
     }
 
+    /** One turn commit's arguments, as {@link #commit} takes them. */
+    record TurnRequest(OrchestrationItem item, Receipt receipt, EncodedCommit commit, List<String> leaseTokens,
+                       Duration lockTimeout) {
+        /** Whether {@link #commitMany} can run it: it sends no messages (so starts no child). */
+        boolean combinable() {
+            return commit.messages().isEmpty();
+        }
+    }
+
+    /** {@link #commit} with its arguments in one record. */
+    Committed commit(Connection c, TurnRequest r) throws SQLException {
+        return commit(c, r.item(), r.receipt(), r.commit(), r.leaseTokens(), r.lockTimeout());
+    }
+
     /**
-     * Several {@linkplain StepRequest#combinable combinable} eager steps of distinct instances in one statement
-     * ({@link Sql#completeAndCommitMany}), each with exactly the effect and outcome {@link #step} would have.
-     * Returns, in order, each step's outcome: a {@link Stepped}, or the {@link LockLostException} that
-     * {@link #step} would have thrown (nothing of that step was written).
+     * The arrays of the statements that commit several turns at once, one element per turn (the metadata of
+     * {@code manySet} and the lease time) or per event and work item (tagged with the turn's number).
      */
-    List<Object> stepMany(Connection c, List<StepRequest> requests) throws SQLException {
-        int n = requests.size();
-        long now = clock.millis();
-        Long[] workId = new Long[n];
-        String[] token = new String[n];
-        String[] instance = new String[n];
-        Long[] execution = new Long[n];
-        Long[] historySize = new Long[n];
-        Boolean[] keep = new Boolean[n];
-        String[] name = new String[n];
-        String[] version = new String[n];
-        Long[] newExecution = new Long[n];
-        String[] status = new String[n];
-        String[] input = new String[n];
-        String[] output = new String[n];
-        String[] failure = new String[n];
-        String[] customStatus = new String[n];
-        Long[] historyAfter = new Long[n];
-        Long[] cExecution = new Long[n];
-        Long[] cVisibleAt = new Long[n];
-        String[] cRequested = new String[n];
-        String[] cJson = new String[n];
-        Long[] leasedUntil = new Long[n];
-        List<Long> eStep = new ArrayList<>();
-        List<Long> eId = new ArrayList<>();
-        List<String> eJson = new ArrayList<>();
-        List<Long> wStep = new ArrayList<>();
-        List<String> wInstance = new ArrayList<>();
-        List<Long> wExecution = new ArrayList<>();
-        List<Long> wScheduled = new ArrayList<>();
-        List<String> wName = new ArrayList<>();
-        List<String> wInput = new ArrayList<>();
-        List<String> wToken = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            StepRequest r = requests.get(i);
-            EncodedCommit commit = r.commit();
+    private static final class ManyTurns {
+        final int n;
+        final String[] instance;
+        final Long[] execution;
+        final Boolean[] keep;
+        final String[] name;
+        final String[] version;
+        final Long[] newExecution;
+        final String[] status;
+        final String[] input;
+        final String[] output;
+        final String[] failure;
+        final String[] customStatus;
+        final Long[] historyAfter;
+        final Long[] leasedUntil;
+        final List<Long> eStep = new ArrayList<>();
+        final List<Long> eId = new ArrayList<>();
+        final List<String> eJson = new ArrayList<>();
+        final List<Long> wStep = new ArrayList<>();
+        final List<String> wInstance = new ArrayList<>();
+        final List<Long> wExecution = new ArrayList<>();
+        final List<Long> wScheduled = new ArrayList<>();
+        final List<String> wName = new ArrayList<>();
+        final List<String> wInput = new ArrayList<>();
+        final List<String> wToken = new ArrayList<>();
+
+        ManyTurns(int n) {
+            this.n = n;
+            instance = new String[n];
+            execution = new Long[n];
+            keep = new Boolean[n];
+            name = new String[n];
+            version = new String[n];
+            newExecution = new Long[n];
+            status = new String[n];
+            input = new String[n];
+            output = new String[n];
+            failure = new String[n];
+            customStatus = new String[n];
+            historyAfter = new Long[n];
+            leasedUntil = new Long[n];
+        }
+
+        /** Turn {@code i} (0-based; numbered {@code i + 1} in the statement). */
+        void add(int i, String instanceId, EncodedCommit commit, List<String> leaseTokens, long leased) {
             InstanceUpdate u = commit.update();
-            workId[i] = r.receipt().rowId();
-            token[i] = r.lease().lockToken();
-            instance[i] = r.instanceId();
+            instance[i] = instanceId;
             execution[i] = commit.executionId();
-            historySize[i] = r.historySize();
             keep[i] = u == null;
             if (u != null) {
                 name[i] = u.name();
@@ -261,11 +279,7 @@ final class OrchestrationQueue {
                 customStatus[i] = u.customStatus();
             }
             historyAfter[i] = historySizeAfter(commit);
-            cExecution[i] = r.completion().executionId();
-            cVisibleAt[i] = Jdbc.visibleAt(r.completion(), now);
-            cRequested[i] = Jdbc.requested(r.completion());
-            cJson[i] = r.completion().eventJson();
-            leasedUntil[i] = now + r.lockTimeout().toMillis();
+            leasedUntil[i] = leased;
             for (EncodedEvent e : commit.events()) {
                 eStep.add(i + 1L);
                 eId.add(e.eventId());
@@ -280,28 +294,70 @@ final class OrchestrationQueue {
                 wScheduled.add(item.scheduledId());
                 wName.add(item.name());
                 wInput.add(item.input());
-                wToken.add(w < r.leaseTokens().size() ? r.leaseTokens().get(w) : null);
+                wToken.add(w < leaseTokens.size() ? leaseTokens.get(w) : null);
             }
         }
-        List<Object> outcomes = new ArrayList<>(n);
-        try (PreparedStatement ps = c.prepareStatement(sql.completeAndCommitMany)) {
-            Jdbc.bind(ps, longs(c, workId), Jdbc.texts(c, token), Jdbc.texts(c, instance), longs(c, execution),
-                    longs(c, historySize), c.createArrayOf("boolean", keep), Jdbc.texts(c, name),
-                    Jdbc.texts(c, version), longs(c, newExecution), Jdbc.texts(c, status), Jdbc.texts(c, input),
-                    Jdbc.texts(c, output), Jdbc.texts(c, failure), Jdbc.texts(c, customStatus),
-                    longs(c, historyAfter), longs(c, cExecution), longs(c, cVisibleAt), Jdbc.texts(c, cRequested),
-                    Jdbc.texts(c, cJson), longs(c, leasedUntil), now, now, now, now,
-                    longs(c, eStep.toArray(Long[]::new)), longs(c, eId.toArray(Long[]::new)),
+
+        /** The metadata arrays, from {@code name} to {@code history_after}. */
+        List<Object> metadata(Connection c) throws SQLException {
+            return List.of(c.createArrayOf("boolean", keep), Jdbc.texts(c, name), Jdbc.texts(c, version),
+                    longs(c, newExecution), Jdbc.texts(c, status), Jdbc.texts(c, input), Jdbc.texts(c, output),
+                    Jdbc.texts(c, failure), Jdbc.texts(c, customStatus), longs(c, historyAfter));
+        }
+
+        /** {@code manyBody}'s parameters. */
+        List<Object> body(Connection c, long now) throws SQLException {
+            return List.of(longs(c, eStep.toArray(Long[]::new)), longs(c, eId.toArray(Long[]::new)),
                     Jdbc.texts(c, eJson.toArray(String[]::new)), now,
                     longs(c, wStep.toArray(Long[]::new)), Jdbc.texts(c, wInstance.toArray(String[]::new)),
                     longs(c, wExecution.toArray(Long[]::new)), longs(c, wScheduled.toArray(Long[]::new)),
                     Jdbc.texts(c, wName.toArray(String[]::new)), Jdbc.texts(c, wInput.toArray(String[]::new)),
-                    Jdbc.texts(c, wToken.toArray(String[]::new)), now);
+                    Jdbc.texts(c, wToken.toArray(String[]::new)));
+        }
+    }
+
+    /**
+     * Several {@linkplain StepRequest#combinable combinable} eager steps of distinct instances in one statement
+     * ({@link Sql#completeAndCommitMany}), each with exactly the effect and outcome {@link #step} would have.
+     * Returns, in order, each step's outcome: a {@link Stepped}, or the {@link LockLostException} that
+     * {@link #step} would have thrown (nothing of that step was written).
+     */
+    List<Object> stepMany(Connection c, List<StepRequest> requests) throws SQLException {
+        int n = requests.size();
+        long now = clock.millis();
+        ManyTurns turns = new ManyTurns(n);
+        Long[] workId = new Long[n];
+        String[] token = new String[n];
+        Long[] historySize = new Long[n];
+        Long[] cExecution = new Long[n];
+        Long[] cVisibleAt = new Long[n];
+        String[] cRequested = new String[n];
+        String[] cJson = new String[n];
+        for (int i = 0; i < n; i++) {
+            StepRequest r = requests.get(i);
+            turns.add(i, r.instanceId(), r.commit(), r.leaseTokens(), now + r.lockTimeout().toMillis());
+            workId[i] = r.receipt().rowId();
+            token[i] = r.lease().lockToken();
+            historySize[i] = r.historySize();
+            cExecution[i] = r.completion().executionId();
+            cVisibleAt[i] = Jdbc.visibleAt(r.completion(), now);
+            cRequested[i] = Jdbc.requested(r.completion());
+            cJson[i] = r.completion().eventJson();
+        }
+        List<Object> params = new ArrayList<>(48);
+        params.addAll(List.of(longs(c, workId), Jdbc.texts(c, token), Jdbc.texts(c, turns.instance),
+                longs(c, turns.execution), longs(c, historySize)));
+        params.addAll(turns.metadata(c));
+        params.addAll(List.of(longs(c, cExecution), longs(c, cVisibleAt), Jdbc.texts(c, cRequested),
+                Jdbc.texts(c, cJson), longs(c, turns.leasedUntil), now, now, now, now));
+        params.addAll(turns.body(c, now));
+        params.add(now);
+        List<Object> outcomes = new ArrayList<>(n);
+        try (PreparedStatement ps = c.prepareStatement(sql.completeAndCommitMany)) {
+            Jdbc.bind(ps, params.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 for (int i = 0; i < n; i++) {
-                    if (!rs.next() || rs.getLong(1) != i + 1) {
-                        throw new IllegalStateException("the combined step statement returned no row for step " + (i + 1));
-                    }
+                    nextRow(rs, i);
                     StepRequest r = requests.get(i);
                     if (!rs.getBoolean(2)) {
                         outcomes.add(new LockLostException("work item " + WorkQueue.describe(r.lease()) + ": the lease "
@@ -323,6 +379,63 @@ final class OrchestrationQueue {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Several {@linkplain TurnRequest#combinable combinable} turn commits of distinct instances in one statement
+     * ({@link Sql#commitTurnMany}), each with exactly the effect and outcome {@link #commit} would have.
+     * Returns, in order, each turn's outcome: a {@link Committed}, or the {@link LockLostException} that
+     * {@link #commit} would have thrown (nothing of that turn was written).
+     */
+    List<Object> commitMany(Connection c, List<TurnRequest> requests) throws SQLException {
+        int n = requests.size();
+        long now = clock.millis();
+        ManyTurns turns = new ManyTurns(n);
+        String[] token = new String[n];
+        List<Long> takenStep = new ArrayList<>();
+        List<Long> takenId = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TurnRequest r = requests.get(i);
+            turns.add(i, r.item().instanceId(), r.commit(), r.leaseTokens(), now + r.lockTimeout().toMillis());
+            token[i] = r.item().lockToken();
+            for (long id : r.receipt().messageIds()) {
+                takenStep.add(i + 1L);
+                takenId.add(id);
+            }
+        }
+        List<Object> params = new ArrayList<>(40);
+        params.addAll(List.of(Jdbc.texts(c, turns.instance), Jdbc.texts(c, token), longs(c, turns.execution)));
+        params.addAll(turns.metadata(c));
+        params.addAll(List.of(longs(c, turns.leasedUntil), now, now, now, longs(c, takenStep.toArray(Long[]::new)),
+                longs(c, takenId.toArray(Long[]::new))));
+        params.addAll(turns.body(c, now));
+        params.add(now);
+        List<Object> outcomes = new ArrayList<>(n);
+        try (PreparedStatement ps = c.prepareStatement(sql.commitTurnMany)) {
+            Jdbc.bind(ps, params.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < n; i++) {
+                    nextRow(rs, i);
+                    TurnRequest r = requests.get(i);
+                    if (!rs.getBoolean(2)) {
+                        outcomes.add(new LockLostException("instance '" + r.item().instanceId() + "': the lock "
+                                + r.item().lockToken() + " expired or was taken by another worker; the turn was not"
+                                + " committed"));
+                    } else {
+                        List<ActivityWorkItem> work = r.commit().workItems();
+                        List<WorkItemLease> leases = leases(work, rs.getArray(3), rs.getArray(4), r.leaseTokens());
+                        outcomes.add(new Committed(0, work.size() - leases.size(), leases, rs.getBoolean(5)));
+                    }
+                }
+            }
+        }
+        return outcomes;
+    }
+
+    private static void nextRow(ResultSet rs, int i) throws SQLException {
+        if (!rs.next() || rs.getLong(1) != i + 1) {
+            throw new IllegalStateException("the statement for several turns returned no row for turn " + (i + 1));
+        }
     }
 
     private static Array longs(Connection c, Long[] values) throws SQLException {

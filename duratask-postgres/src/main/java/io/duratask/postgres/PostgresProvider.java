@@ -88,7 +88,7 @@ public final class PostgresProvider implements Provider {
         this.fetcher = new OrchestrationFetcher(pools, orchestrations, this::newLockToken, options.maxBatchSize());
         this.completions = new CompletionBatcher(pools, sql, workItems, options.clock(), options.maxBatchSize(),
                 options.commitConnections());
-        this.batcher = new CommitBatcher(pools, options.maxBatchSize(), options.commitConnections(), this::stepTogether);
+        this.batcher = new CommitBatcher(pools, options.maxBatchSize(), options.commitConnections(), this::runTogether);
         this.notifications = new Notifications(pools, options.schema(), nodeId, options.notifyInterval(),
                 options.notifications());
     }
@@ -160,8 +160,10 @@ public final class PostgresProvider implements Provider {
         for (int i = 0; i < leases; i++) {
             tokens.add(newLockToken());
         }
+        OrchestrationQueue.TurnRequest request = new OrchestrationQueue.TurnRequest(item, receipt, encoded, tokens,
+                lockTimeout);
         OrchestrationQueue.Committed done = batcher.execute("commitOrchestrationItem",
-                c -> orchestrations.commit(c, item, receipt, encoded, tokens, lockTimeout));
+                c -> orchestrations.commit(c, request), request.combinable() ? request : null);
         notifications.announce(done.messages(), done.workItems());
         return new CommitOutcome(done.leases(), done.hasMessages());
     }
@@ -322,29 +324,48 @@ public final class PostgresProvider implements Provider {
     }
 
     /**
-     * The batcher's {@link CommitBatcher.Combiner}: eager steps of one batch in one statement, at most one per
-     * instance (a statement updates a row once); a second step of an instance runs on its own after it.
+     * The batcher's {@link CommitBatcher.Combiner}: the eager steps of one batch in one statement, and its turn
+     * commits in another, at most one per instance each (a statement updates a row once); an operation on an
+     * instance already in its statement runs on its own after it, as does a kind with a single operation.
      */
-    private void stepTogether(Connection c, List<Pending<?>> group) throws SQLException {
-        List<Pending<?>> first = new ArrayList<>(group.size());
-        List<OrchestrationQueue.StepRequest> requests = new ArrayList<>(group.size());
-        List<Pending<?>> again = new ArrayList<>();
-        java.util.Set<String> instances = new java.util.HashSet<>();
+    private void runTogether(Connection c, List<Pending<?>> group) throws SQLException {
+        List<Pending<?>> steps = new ArrayList<>();
+        List<OrchestrationQueue.StepRequest> stepRequests = new ArrayList<>();
+        List<Pending<?>> turns = new ArrayList<>();
+        List<OrchestrationQueue.TurnRequest> turnRequests = new ArrayList<>();
+        List<Pending<?>> alone = new ArrayList<>();
+        Set<String> stepping = new java.util.HashSet<>();
+        Set<String> committing = new java.util.HashSet<>();
         for (Pending<?> p : group) {
-            OrchestrationQueue.StepRequest r = (OrchestrationQueue.StepRequest) p.combinable;
-            if (instances.add(r.instanceId())) {
-                first.add(p);
-                requests.add(r);
+            if (p.combinable instanceof OrchestrationQueue.StepRequest r && stepping.add(r.instanceId())) {
+                steps.add(p);
+                stepRequests.add(r);
+            } else if (p.combinable instanceof OrchestrationQueue.TurnRequest r
+                    && committing.add(r.item().instanceId())) {
+                turns.add(p);
+                turnRequests.add(r);
             } else {
-                again.add(p);
+                alone.add(p);
             }
         }
-        List<Object> outcomes = orchestrations.stepMany(c, requests);
-        for (int i = 0; i < first.size(); i++) {
-            first.get(i).record(outcomes.get(i));
+        if (steps.size() > 1) {
+            record(steps, orchestrations.stepMany(c, stepRequests));
+        } else {
+            alone.addAll(steps);
         }
-        for (Pending<?> p : again) {
+        if (turns.size() > 1) {
+            record(turns, orchestrations.commitMany(c, turnRequests));
+        } else {
+            alone.addAll(turns);
+        }
+        for (Pending<?> p : alone) {
             p.run(c);
+        }
+    }
+
+    private static void record(List<Pending<?>> pendings, List<Object> outcomes) {
+        for (int i = 0; i < pendings.size(); i++) {
+            pendings.get(i).record(outcomes.get(i));
         }
     }
 

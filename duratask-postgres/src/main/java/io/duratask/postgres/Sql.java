@@ -24,6 +24,7 @@ final class Sql {
     final String completeAndCommit;
     final String completeAndCommitKeepMetadata;
     final String completeAndCommitMany;
+    final String commitTurnMany;
     final String abandonOrchestrationItem;
     final String renewOrchestrationLock;
     final String readHistory;
@@ -219,39 +220,16 @@ final class Sql {
                     RETURNING i.id),
                 """ + stepStored + commitBody + stepTail);
 
-        // Several eager steps in one statement (steps that arrive together in a group commit), each exactly as
-        // completeAndCommit for a turn that sends no messages (so it starts no children) and consumes none:
-        // "req" has one row per step (distinct instances: one statement updates a row at most once), "done"
-        // deletes the work items whose leases hold, "target" takes the instances idle at their step's copy,
-        // "lock" writes their metadata (kept where "keep" says so) and history size, "stored" enqueues the
-        // completions of the other steps whose work item was deleted (if their instance exists), and the
-        // events and work items of the applied steps are inserted (by step number). Result: one row per step,
-        // in order: its number, whether its work item was deleted, whether it was applied, whether its
-        // completion was stored, the row ids and scheduled ids of its leased work items, whether its instance
-        // has visible messages. Parameters: the 20 step arrays (work item id, token, instance, execution,
-        // history size, keep, name, version, new execution, status, input, output, failure, custom status,
-        // history size after, completion execution, completion visible at, completion requested visible at,
-        // completion json, leased until), now, now, now, now, the event arrays (step, event id, json), now, the
-        // work item arrays (step, instance, execution, scheduled id, name, input, token), now.
-        completeAndCommitMany = q(s, """
-                WITH req AS (
-                    SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[],
-                        ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                        ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[])
-                        WITH ORDINALITY AS r(work_id, token, instance_id, execution_id, history_size, keep, name,
-                            version, new_execution, status, input, output, failure_json, custom_status, history_after,
-                            c_execution, c_visible_at, c_requested, c_event_json, leased_until, ord)),
-                done AS (
-                    DELETE FROM {s}.work_items w USING req r WHERE w.id = r.work_id AND w.lock_token = r.token
-                    RETURNING w.id),
-                target AS (
-                    SELECT i.id FROM {s}.instances i JOIN req r ON r.instance_id = i.id
-                    WHERE r.work_id IN (SELECT id FROM done) AND i.execution_id = r.execution_id
-                        AND i.history_size = r.history_size AND (i.locked_until IS NULL OR i.locked_until <= ?)
-                        AND NOT EXISTS (SELECT 1 FROM {s}.messages m WHERE m.instance_id = i.id AND m.visible_at <= ?)
-                    FOR NO KEY UPDATE OF i SKIP LOCKED),
-                lock AS (
-                    UPDATE {s}.instances i SET
+        // Parts shared by the statements that commit several turns at once (completeAndCommitMany,
+        // commitTurnMany). "req" has one row per turn, numbered by "ord", with these columns among others:
+        // instance_id, execution_id, keep (true: the turn leaves the metadata as it is), name, version,
+        // new_execution, status, input, output, failure_json, custom_status, history_after, leased_until.
+        // manySet writes the metadata (kept where "keep" says so) and the history size of the row "r"; its
+        // parameters: now, now. manyBody appends the events and inserts the work items of the turns whose
+        // instance is in "lock", by turn number (parameters: the event arrays (turn, event id, json), now, the
+        // work item arrays (turn, instance, execution, scheduled id, name, input, token)); manyLeases are the
+        // result columns with the row ids and scheduled ids of a turn's leased work items.
+        String manySet = """
                         name = CASE WHEN r.keep THEN i.name ELSE r.name END,
                         version = CASE WHEN r.keep THEN i.version ELSE r.version END,
                         execution_id = CASE WHEN r.keep THEN i.execution_id ELSE r.new_execution END,
@@ -264,15 +242,8 @@ final class Sql {
                         finished_at = CASE WHEN r.keep THEN i.finished_at
                             WHEN r.status IN ('COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED') THEN ?::bigint END,
                         lock_token = NULL, locked_until = NULL, history_size = coalesce(r.history_after, i.history_size)
-                    FROM target t JOIN req r ON r.instance_id = t.id WHERE i.id = t.id
-                    RETURNING i.id),
-                stored AS (
-                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
-                    SELECT r.instance_id, r.c_execution, r.c_visible_at, r.c_requested, r.c_event_json FROM req r
-                    WHERE r.work_id IN (SELECT id FROM done) AND r.instance_id NOT IN (SELECT id FROM lock)
-                        AND EXISTS (SELECT 1 FROM {s}.instances x WHERE x.id = r.instance_id)
-                    ORDER BY r.ord
-                    RETURNING instance_id),
+                """;
+        String manyBody = """
                 events AS (
                     INSERT INTO {s}.history (instance_id, execution_id, event_id, event_json)
                     SELECT r.instance_id, r.execution_id, e.event_id, e.event_json
@@ -292,14 +263,95 @@ final class Sql {
                     WHERE r.instance_id IN (SELECT id FROM lock)
                     ORDER BY w.ord
                     RETURNING id, scheduled_id, lock_token, instance_id)
-                SELECT r.ord, r.work_id IN (SELECT id FROM done), r.instance_id IN (SELECT id FROM lock),
-                    r.instance_id IN (SELECT instance_id FROM stored),
+                """;
+        String manyLeases = """
                     (SELECT array_agg(w.id ORDER BY w.id) FROM work w
                         WHERE w.lock_token IS NOT NULL AND w.instance_id = r.instance_id),
                     (SELECT array_agg(w.scheduled_id ORDER BY w.id) FROM work w
-                        WHERE w.lock_token IS NOT NULL AND w.instance_id = r.instance_id),
+                        WHERE w.lock_token IS NOT NULL AND w.instance_id = r.instance_id)""";
+
+        // Several eager steps in one statement (steps that arrive together in a group commit), each exactly as
+        // completeAndCommit for a turn that sends no messages (so it starts no children) and consumes none:
+        // "req" has one row per step (distinct instances: one statement updates a row at most once), "done"
+        // deletes the work items whose leases hold, "target" takes the instances idle at their step's copy,
+        // "lock" applies their turns' metadata, "stored" enqueues the completions of the other steps whose work
+        // item was deleted (if their instance exists), and manyBody writes the applied turns. Result: one row
+        // per step, in order: its number, whether its work item was deleted, whether it was applied, whether
+        // its completion was stored, the row ids and scheduled ids of its leased work items, whether its
+        // instance has visible messages. Parameters: the 20 step arrays (work item id, token, instance,
+        // execution, history size, keep, name, version, new execution, status, input, output, failure, custom
+        // status, history size after, completion execution, completion visible at, completion requested
+        // visible at, completion json, leased until), now, now, (manySet) now, now, (manyBody), now.
+        completeAndCommitMany = q(s, """
+                WITH req AS (
+                    SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[],
+                        ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[])
+                        WITH ORDINALITY AS r(work_id, token, instance_id, execution_id, history_size, keep, name,
+                            version, new_execution, status, input, output, failure_json, custom_status, history_after,
+                            c_execution, c_visible_at, c_requested, c_event_json, leased_until, ord)),
+                done AS (
+                    DELETE FROM {s}.work_items w USING req r WHERE w.id = r.work_id AND w.lock_token = r.token
+                    RETURNING w.id),
+                target AS (
+                    SELECT i.id FROM {s}.instances i JOIN req r ON r.instance_id = i.id
+                    WHERE r.work_id IN (SELECT id FROM done) AND i.execution_id = r.execution_id
+                        AND i.history_size = r.history_size AND (i.locked_until IS NULL OR i.locked_until <= ?)
+                        AND NOT EXISTS (SELECT 1 FROM {s}.messages m WHERE m.instance_id = i.id AND m.visible_at <= ?)
+                    FOR NO KEY UPDATE OF i SKIP LOCKED),
+                lock AS (
+                    UPDATE {s}.instances i SET
+                """ + manySet + """
+                    FROM target t JOIN req r ON r.instance_id = t.id WHERE i.id = t.id
+                    RETURNING i.id),
+                stored AS (
+                    INSERT INTO {s}.messages (instance_id, execution_id, visible_at, requested_visible_at, event_json)
+                    SELECT r.instance_id, r.c_execution, r.c_visible_at, r.c_requested, r.c_event_json FROM req r
+                    WHERE r.work_id IN (SELECT id FROM done) AND r.instance_id NOT IN (SELECT id FROM lock)
+                        AND EXISTS (SELECT 1 FROM {s}.instances x WHERE x.id = r.instance_id)
+                    ORDER BY r.ord
+                    RETURNING instance_id),
+                """ + manyBody + """
+                SELECT r.ord, r.work_id IN (SELECT id FROM done), r.instance_id IN (SELECT id FROM lock),
+                    r.instance_id IN (SELECT instance_id FROM stored),
+                """ + manyLeases + """
+                ,
                     r.instance_id IN (SELECT id FROM lock) AND EXISTS (SELECT 1 FROM {s}.messages m
                         WHERE m.instance_id = r.instance_id AND m.visible_at <= ?)
+                FROM req r ORDER BY r.ord""");
+
+        // Several turn commits in one statement (turns that arrive together in a group commit), each exactly as
+        // commitTurn for a turn that sends no messages (so it starts no children): "lock" checks and releases
+        // each turn's lock and writes its metadata, manyBody writes the turns whose lock held, "consumed"
+        // deletes their fetched messages. Result: one row per turn, in order: its number, whether its lock
+        // held, the row ids and scheduled ids of its leased work items, whether its instance has visible
+        // messages left (other than those it consumed). Parameters: the 14 turn arrays (instance, lock token,
+        // execution, keep, name, version, new execution, status, input, output, failure, custom status,
+        // history size after, leased until), (manySet) now, now, now, the consumed arrays (turn, message id),
+        // (manyBody), now.
+        commitTurnMany = q(s, """
+                WITH req AS (
+                    SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::boolean[], ?::text[], ?::text[],
+                        ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])
+                        WITH ORDINALITY AS r(instance_id, token, execution_id, keep, name, version, new_execution,
+                            status, input, output, failure_json, custom_status, history_after, leased_until, ord)),
+                lock AS (
+                    UPDATE {s}.instances i SET
+                """ + manySet + """
+                    FROM req r WHERE i.id = r.instance_id AND i.lock_token = r.token AND i.locked_until > ?
+                    RETURNING i.id),
+                taken AS (
+                    SELECT * FROM unnest(?::bigint[], ?::bigint[]) AS k(step, id)),
+                consumed AS (
+                    DELETE FROM {s}.messages m USING taken k JOIN req r ON r.ord = k.step
+                    WHERE m.id = k.id AND m.instance_id = r.instance_id AND r.instance_id IN (SELECT id FROM lock)),
+                """ + manyBody + """
+                SELECT r.ord, r.instance_id IN (SELECT id FROM lock),
+                """ + manyLeases + """
+                ,
+                    r.instance_id IN (SELECT id FROM lock) AND EXISTS (SELECT 1 FROM {s}.messages m
+                        WHERE m.instance_id = r.instance_id AND m.visible_at <= ?
+                            AND m.id NOT IN (SELECT k.id FROM taken k WHERE k.step = r.ord))
                 FROM req r ORDER BY r.ord""");
 
         // Releases the lock (an expired lock that nobody took is released too), delays the fetched messages,
