@@ -86,6 +86,18 @@ class EagerDispatchTest {
     }
 
     @Test
+    void withEveryActivitySlotBusyAStepLeasesItsSuccessorOnTheSlotOfTheActivityItFollows() {
+        CountingProvider counting = new CountingProvider(new InMemoryProvider(), true);
+
+        // one activity slot, held by the activity whose completion each step commits: no slot is free during
+        // the step, but the finishing activity's slot is free once it returns, and the next activity takes it
+        assertThat(runChain(counting, quiet().activityConcurrency(1).build())).isEqualTo(CHAIN);
+
+        assertThat(counting.count("fetchWorkItem")).as("activities fetched: %s", counting).isZero();
+        assertThat(counting.count("completeWorkItemAndCommit")).isEqualTo(CHAIN);
+    }
+
+    @Test
     void withoutACachedExecutionEachCompletionLocksItsInstanceForTheTurn() {
         CountingProvider counting = new CountingProvider(new InMemoryProvider(), true);
 

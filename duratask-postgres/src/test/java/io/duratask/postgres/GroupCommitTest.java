@@ -51,23 +51,9 @@ class GroupCommitTest {
                 items.put(item.instanceId(), item);
             }
             // "stale" holds a token nobody has any more
-            OrchestrationItem stale = items.get("stale");
-            OrchestrationItem staleCopy = new OrchestrationItem(stale.instanceId(), stale.instance(), stale.executionId(),
-                    stale.historySize(), stale.messages(), stale.maxDequeueCount(), "someone-else", stale.receipt());
+            OrchestrationItem staleCopy = staleCopy(items.get("stale"));
 
-            // hold the only commit connection's first batch: an insert waiting for an uncommitted row of ours
-            blocker.setAutoCommit(false);
-            try (Statement st = blocker.createStatement()) {
-                st.execute("INSERT INTO \"" + schema + "\".instances (id, execution_id, status, created_at, updated_at)"
-                        + " VALUES ('blocker', 1, 'PENDING', 0, 0)");
-            }
-            Future<?> first = threads.submit(() -> {
-                assertThatThrownBy(() -> provider.createInstance(start("blocker", "Greet")))
-                        .isInstanceOf(InstanceExistsException.class);
-                return null;
-            });
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> provider.batcher().queued() == 0
-                    && provider.batcherStats().batches() >= 5);
+            Future<?> first = holdNextBatch(provider, blocker, schema, threads);
 
             List<Future<String>> outcomes = new ArrayList<>();
             outcomes.add(threads.submit(() -> outcome(() -> provider.commitOrchestrationItem(items.get("good"),
@@ -124,21 +110,9 @@ class GroupCommitTest {
             }
             provider.enqueue(SpiFixtures.event("s2", "go", "1"));
             OrchestrationItem t3 = items.get("t3");
-            OrchestrationItem staleT3 = new OrchestrationItem(t3.instanceId(), t3.instance(), t3.executionId(),
-                    t3.historySize(), t3.messages(), t3.maxDequeueCount(), "someone-else", t3.receipt());
+            OrchestrationItem staleT3 = staleCopy(t3);
 
-            blocker.setAutoCommit(false);
-            try (Statement st = blocker.createStatement()) {
-                st.execute("INSERT INTO \"" + schema + "\".instances (id, execution_id, status, created_at, updated_at)"
-                        + " VALUES ('blocker', 1, 'PENDING', 0, 0)");
-            }
-            Future<?> first = threads.submit(() -> {
-                assertThatThrownBy(() -> provider.createInstance(start("blocker", "Greet")))
-                        .isInstanceOf(InstanceExistsException.class);
-                return null;
-            });
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> provider.batcher().queued() == 0
-                    && provider.batcherStats().batches() >= 8);
+            Future<?> first = holdNextBatch(provider, blocker, schema, threads);
 
             List<Future<String>> outcomes = new ArrayList<>();
             outcomes.add(threads.submit(() -> outcome(() -> provider.commitOrchestrationItem(items.get("t1"),
@@ -178,6 +152,35 @@ class GroupCommitTest {
             assertThat(s2.messages()).hasSize(2);
             assertThat(provider.fetchOrchestrationItem(LOCK)).isEmpty();
         }
+    }
+
+    /**
+     * Holds the only commit connection in its next batch: a creation whose insert waits for an uncommitted
+     * row of {@code blocker}. Returns once that batch runs; operations submitted now queue up behind it and
+     * form the next batch when {@code blocker} commits.
+     */
+    private static Future<?> holdNextBatch(PostgresProvider provider, Connection blocker, String schema,
+                                           ExecutorService threads) throws Exception {
+        long batches = provider.batcherStats().batches();
+        blocker.setAutoCommit(false);
+        try (Statement st = blocker.createStatement()) {
+            st.execute("INSERT INTO \"" + schema + "\".instances (id, execution_id, status, created_at, updated_at)"
+                    + " VALUES ('blocker', 1, 'PENDING', 0, 0)");
+        }
+        Future<?> held = threads.submit(() -> {
+            assertThatThrownBy(() -> provider.createInstance(start("blocker", "Greet")))
+                    .isInstanceOf(InstanceExistsException.class);
+            return null;
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> provider.batcher().queued() == 0
+                && provider.batcherStats().batches() > batches);
+        return held;
+    }
+
+    /** {@code item} with a lock token nobody has. */
+    private static OrchestrationItem staleCopy(OrchestrationItem item) {
+        return new OrchestrationItem(item.instanceId(), item.instance(), item.executionId(), item.historySize(),
+                item.messages(), item.maxDequeueCount(), "someone-else", item.receipt());
     }
 
     /** The eager step of {@code lease}'s activity, for an instance at {@code historySize}. */
