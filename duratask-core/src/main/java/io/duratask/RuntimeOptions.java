@@ -83,7 +83,7 @@ public final class RuntimeOptions {
 
     public static final class Builder {
         private int orchestrationConcurrency = 32;
-        private int activityConcurrency = 64;
+        private int activityConcurrency = 128;
         private Duration lockTimeout = Duration.ofSeconds(30);
         private Duration idlePollInterval = Duration.ofMillis(250);
         private int maxDequeueCount = 10;

@@ -34,7 +34,8 @@ import java.util.concurrent.Future;
  * </ul>
  *
  * Usage: {@code ThroughputHarness --providers=memory,sqlite,fs,postgres --workloads=a,b,c --runs=5 --dir=target/bench-data}
- * ({@code --warmups=N}: unmeasured runs before them, default 1, for the JIT compiler to settle)
+ * ({@code --warmups=N}: unmeasured runs before them, default 1, for the JIT compiler to settle;
+ * {@code --activity-concurrency=N} overrides {@code RuntimeOptions.activityConcurrency} of the harness's runtime)
  * ({@code --sqlite-sync=FULL|NORMAL}, {@code --fs-sync=true|false} choose how hard those providers sync;
  * {@code --eager=true|false} sets {@code RuntimeOptions.eagerDispatch}; {@code --pg-workers=N} runs the
  * PostgreSQL workloads with N worker processes: the harness's own runtime and N-1 {@link PgBenchWorker} JVMs
@@ -47,6 +48,7 @@ public final class ThroughputHarness {
     private static SqliteOptions.Synchronous sqliteSync = SqliteOptions.Synchronous.FULL;
     private static boolean fsSync = true;
     private static boolean eager = true;
+    private static int activityConcurrency; // 0: the runtime's default
     private static int pgWorkers = 1;
     private static PgWorkers extraWorkers;
 
@@ -72,6 +74,7 @@ public final class ThroughputHarness {
         sqliteSync = SqliteOptions.Synchronous.valueOf(opts.getOrDefault("sqlite-sync", "FULL").toUpperCase());
         fsSync = Boolean.parseBoolean(opts.getOrDefault("fs-sync", "true"));
         eager = Boolean.parseBoolean(opts.getOrDefault("eager", "true"));
+        activityConcurrency = Integer.parseInt(opts.getOrDefault("activity-concurrency", "0"));
         pgWorkers = Integer.parseInt(opts.getOrDefault("pg-workers", "1"));
         if (Boolean.parseBoolean(opts.getOrDefault("pg-statements", "false"))) {
             BenchPostgres.collectStatements();
@@ -165,7 +168,11 @@ public final class ThroughputHarness {
 
     static Result runOnce(String provider, String workload, Path dir, int instances, int fanOut, int chains)
             throws Exception {
-        RuntimeOptions options = RuntimeOptions.builder().eagerDispatch(eager).build();
+        RuntimeOptions.Builder builder = RuntimeOptions.builder().eagerDispatch(eager);
+        if (activityConcurrency > 0) {
+            builder.activityConcurrency(activityConcurrency);
+        }
+        RuntimeOptions options = builder.build();
         Provider store = open(provider, dir);
         boolean withWorkers = store instanceof PostgresProvider && pgWorkers > 1;
         if (withWorkers) {
