@@ -17,6 +17,7 @@ import io.duratask.history.HistoryEvent.EventSubscribed;
 import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.OrchestrationItem;
 import io.duratask.spi.ProviderException;
+import io.duratask.testkit.VirtualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class CorruptionTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final VirtualClock clock = new VirtualClock(T0);
 
     private FsProvider open() {
         return open(false);

@@ -1,5 +1,6 @@
 package io.duratask.fs;
 
+import io.duratask.testkit.VirtualClock;
 import io.duratask.testkit.conformance.SpiFixtures;
 import static io.duratask.testkit.conformance.SpiFixtures.T0;
 import static io.duratask.testkit.conformance.SpiFixtures.appendAndSchedule;
@@ -37,7 +38,7 @@ class ManagementTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final VirtualClock clock = new VirtualClock(T0);
     private FsProvider provider;
 
     @BeforeEach

@@ -18,6 +18,7 @@ import io.duratask.spi.ProviderException;
 import io.duratask.spi.QueueDepths;
 import io.duratask.spi.TurnCommit;
 import io.duratask.spi.WorkItemLease;
+import io.duratask.testkit.VirtualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class RecoveryTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final VirtualClock clock = new VirtualClock(T0);
 
     private FsOptions options() {
         return FsOptions.builder().clock(clock).build();
