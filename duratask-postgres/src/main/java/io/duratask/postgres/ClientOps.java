@@ -3,7 +3,7 @@ package io.duratask.postgres;
 import io.duratask.InstanceExistsException;
 import io.duratask.InstanceNotFoundException;
 import io.duratask.RuntimeStatus;
-import io.duratask.postgres.Codec.EncodedMessage;
+import io.duratask.spi.sql.SqlCodec.EncodedMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

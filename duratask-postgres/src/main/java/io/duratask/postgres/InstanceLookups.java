@@ -1,6 +1,7 @@
 package io.duratask.postgres;
 
 import io.duratask.spi.ProviderException;
+import io.duratask.spi.sql.InstanceRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.duratask.postgres;
 
-import io.duratask.postgres.Codec.EncodedMessage;
+import io.duratask.spi.sql.SqlCodec.EncodedMessage;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,14 +1,15 @@
 package io.duratask.postgres;
 
-import io.duratask.postgres.Codec.EncodedCommit;
-import io.duratask.postgres.Codec.EncodedEvent;
-import io.duratask.postgres.Codec.EncodedMessage;
-import io.duratask.postgres.Codec.MessageRow;
 import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.InstanceUpdate;
 import io.duratask.spi.LockLostException;
 import io.duratask.spi.OrchestrationItem;
 import io.duratask.spi.WorkItemLease;
+import io.duratask.spi.sql.InstanceRow;
+import io.duratask.spi.sql.SqlCodec.EncodedCommit;
+import io.duratask.spi.sql.SqlCodec.EncodedEvent;
+import io.duratask.spi.sql.SqlCodec.EncodedMessage;
+import io.duratask.spi.sql.SqlCodec.MessageRow;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

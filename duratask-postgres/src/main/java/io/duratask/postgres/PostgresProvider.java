@@ -14,6 +14,7 @@ import io.duratask.spi.QueueDepths;
 import io.duratask.spi.TurnCommit;
 import io.duratask.spi.WorkItemLease;
 import io.duratask.spi.WorkListener;
+import io.duratask.spi.sql.SqlCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class PostgresProvider implements Provider {
     private final PostgresOptions options;
     private final String nodeId;
     private final Pools pools;
-    private final Codec codec = new Codec();
+    private final SqlCodec codec = new SqlCodec();
     private final OrchestrationQueue orchestrations;
     private final WorkQueue workItems;
     private final ClientOps clients;
@@ -154,7 +155,7 @@ public final class PostgresProvider implements Provider {
 
     private CommitOutcome commit(OrchestrationItem item, TurnCommit commit, int maxLeases, Duration lockTimeout) {
         OrchestrationQueue.Receipt receipt = OrchestrationQueue.receiptOf(Objects.requireNonNull(item, "item"));
-        Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
+        SqlCodec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
         int leases = Math.min(maxLeases, commit.workItems().size());
         List<String> tokens = new ArrayList<>(leases);
         for (int i = 0; i < leases; i++) {
@@ -207,7 +208,7 @@ public final class PostgresProvider implements Provider {
     @Override
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
         WorkQueue.Receipt receipt = WorkQueue.receiptOf(Objects.requireNonNull(lease, "lease"));
-        Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
+        SqlCodec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
         checkOpen();
         boolean sent = options.syncActivityCompletions()
                 ? batcher.execute("completeWorkItem", c -> workItems.complete(c, lease, receipt, encoded))
@@ -232,7 +233,7 @@ public final class PostgresProvider implements Provider {
             completeWorkItem(lease, completion);
             return Optional.empty();
         }
-        Codec.EncodedMessage encoded = codec.encode(completion);
+        SqlCodec.EncodedMessage encoded = codec.encode(completion);
         String token = newLockToken();
         WorkQueue.CompletedAndLocked done = options.syncActivityCompletions()
                 ? batcher.execute("completeWorkItemAndLock",
@@ -301,8 +302,8 @@ public final class PostgresProvider implements Provider {
             return Optional.empty();
         }
         checkOpen();
-        Codec.EncodedMessage encodedCompletion = codec.encode(completion);
-        Codec.EncodedCommit encoded = codec.encode(commit);
+        SqlCodec.EncodedMessage encodedCompletion = codec.encode(completion);
+        SqlCodec.EncodedCommit encoded = codec.encode(commit);
         int leases = Math.min(maxLeases, commit.workItems().size());
         List<String> tokens = new ArrayList<>(leases);
         for (int i = 0; i < leases; i++) {
@@ -393,7 +394,7 @@ public final class PostgresProvider implements Provider {
 
     @Override
     public void createInstance(OrchestratorMessage startMessage) {
-        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
+        SqlCodec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
         batcher.execute("createInstance", c -> clients.createInstance(c, encoded));
         announceMessage(startMessage);
     }
@@ -404,7 +405,7 @@ public final class PostgresProvider implements Provider {
      */
     @Override
     public Optional<OrchestrationItem> createInstanceAndLock(OrchestratorMessage startMessage, Duration lockTimeout) {
-        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstanceAndLock");
+        SqlCodec.EncodedMessage encoded = encodeStart(startMessage, "createInstanceAndLock");
         requirePositive(lockTimeout, "lockTimeout");
         if (startMessage.visibleAt() != null && startMessage.visibleAt().isAfter(options.clock().instant())) {
             batcher.execute("createInstance", c -> clients.createInstance(c, encoded));
@@ -417,14 +418,14 @@ public final class PostgresProvider implements Provider {
 
     @Override
     public void enqueue(OrchestratorMessage message) {
-        Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(message, "message"));
+        SqlCodec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(message, "message"));
         batcher.execute("enqueue", c -> clients.enqueue(c, encoded));
         announceMessage(message);
     }
 
     @Override
     public void restartInstance(OrchestratorMessage startMessage) {
-        Codec.EncodedMessage encoded = encodeStart(startMessage, "restartInstance");
+        SqlCodec.EncodedMessage encoded = encodeStart(startMessage, "restartInstance");
         batcher.execute("restartInstance", c -> clients.restartInstance(c, encoded));
         announceMessage(startMessage);
     }
@@ -576,7 +577,7 @@ public final class PostgresProvider implements Provider {
         }
     }
 
-    private Codec.EncodedMessage encodeStart(OrchestratorMessage startMessage, String operation) {
+    private SqlCodec.EncodedMessage encodeStart(OrchestratorMessage startMessage, String operation) {
         Objects.requireNonNull(startMessage, "startMessage");
         if (!startMessage.isStart()) {
             throw new IllegalArgumentException(operation + " needs an OrchestrationStarted message, got "
@@ -594,12 +595,12 @@ public final class PostgresProvider implements Provider {
     /** Decodes what the fetch read, on the caller's thread. */
     private OrchestrationItem toItem(OrchestrationQueue.Fetched fetched) {
         String instanceId = fetched.instance().id();
-        List<Codec.MessageRow> rows = fetched.messages();
+        List<SqlCodec.MessageRow> rows = fetched.messages();
         List<OrchestratorMessage> messages = new ArrayList<>(rows.size());
         long[] ids = new long[rows.size()];
         int maxDequeueCount = 0;
         for (int i = 0; i < rows.size(); i++) {
-            Codec.MessageRow row = rows.get(i);
+            SqlCodec.MessageRow row = rows.get(i);
             messages.add(codec.decode(instanceId, row));
             ids[i] = row.id();
             maxDequeueCount = Math.max(maxDequeueCount, row.dequeueCount());

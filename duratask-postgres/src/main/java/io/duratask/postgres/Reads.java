@@ -6,6 +6,9 @@ import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
 import io.duratask.spi.QueueDepths;
+import io.duratask.spi.sql.ContinuationToken;
+import io.duratask.spi.sql.InstanceRow;
+import io.duratask.spi.sql.SqlCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,10 +21,10 @@ import java.util.List;
 /** Reads that take no lock. Each is one statement, so it reads one snapshot. */
 final class Reads {
     private final Sql sql;
-    private final Codec codec;
+    private final SqlCodec codec;
     private final Clock clock;
 
-    Reads(Sql sql, Codec codec, Clock clock) {
+    Reads(Sql sql, SqlCodec codec, Clock clock) {
         this.sql = sql;
         this.codec = codec;
         this.clock = clock;

@@ -1,5 +1,7 @@
 package io.duratask.postgres;
 
+import io.duratask.spi.sql.InstanceRow;
+
 /**
  * Every statement of the provider (except the schema, in {@link Schema}), for one schema. Values always
  * travel as bind parameters; the schema name, validated and quoted, is the only text put into a statement.

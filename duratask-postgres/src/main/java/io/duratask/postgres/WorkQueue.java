@@ -1,9 +1,9 @@
 package io.duratask.postgres;
 
-import io.duratask.postgres.Codec.EncodedMessage;
 import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.LockLostException;
 import io.duratask.spi.WorkItemLease;
+import io.duratask.spi.sql.SqlCodec.EncodedMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

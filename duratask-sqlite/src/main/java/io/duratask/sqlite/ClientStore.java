@@ -2,8 +2,8 @@ package io.duratask.sqlite;
 
 import io.duratask.InstanceExistsException;
 import io.duratask.InstanceNotFoundException;
-import io.duratask.sqlite.Codec.EncodedMessage;
 import io.duratask.RuntimeStatus;
+import io.duratask.spi.sql.SqlCodec.EncodedMessage;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;

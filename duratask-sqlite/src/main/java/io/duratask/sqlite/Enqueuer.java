@@ -1,8 +1,8 @@
 package io.duratask.sqlite;
 
-import io.duratask.sqlite.Codec.EncodedMessage;
-import io.duratask.sqlite.Codec.Start;
 import io.duratask.spi.ActivityWorkItem;
+import io.duratask.spi.sql.SqlCodec.EncodedMessage;
+import io.duratask.spi.sql.SqlCodec.Start;
 import java.sql.SQLException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

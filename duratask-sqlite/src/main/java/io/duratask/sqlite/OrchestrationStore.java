@@ -1,14 +1,15 @@
 package io.duratask.sqlite;
 
-import io.duratask.sqlite.Codec.EncodedCommit;
-import io.duratask.sqlite.Codec.EncodedEvent;
-import io.duratask.sqlite.Codec.EncodedMessage;
-import io.duratask.sqlite.Codec.MessageRow;
 import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.InstanceUpdate;
 import io.duratask.spi.LockLostException;
 import io.duratask.spi.OrchestrationItem;
 import io.duratask.spi.WorkItemLease;
+import io.duratask.spi.sql.InstanceRow;
+import io.duratask.spi.sql.SqlCodec.EncodedCommit;
+import io.duratask.spi.sql.SqlCodec.EncodedEvent;
+import io.duratask.spi.sql.SqlCodec.EncodedMessage;
+import io.duratask.spi.sql.SqlCodec.MessageRow;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -6,6 +6,9 @@ import io.duratask.spi.InstanceInfo;
 import io.duratask.spi.InstancePage;
 import io.duratask.spi.InstanceQuery;
 import io.duratask.spi.QueueDepths;
+import io.duratask.spi.sql.ContinuationToken;
+import io.duratask.spi.sql.InstanceRow;
+import io.duratask.spi.sql.SqlCodec;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,9 +19,9 @@ import java.util.Optional;
 
 /** Reads that take no lock; each runs on a read connection. */
 final class Queries {
-    private final Codec codec;
+    private final SqlCodec codec;
 
-    Queries(Codec codec) {
+    Queries(SqlCodec codec) {
         this.codec = codec;
     }
 

@@ -1,5 +1,7 @@
 package io.duratask.sqlite;
 
+import io.duratask.spi.sql.InstanceRow;
+
 /**
  * Every SQL statement of the provider (except the schema, in {@link Schema}). Values always travel as
  * bind parameters; times are epoch milliseconds.

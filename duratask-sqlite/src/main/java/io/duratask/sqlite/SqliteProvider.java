@@ -15,6 +15,7 @@ import io.duratask.spi.Provider;
 import io.duratask.spi.QueueDepths;
 import io.duratask.spi.TurnCommit;
 import io.duratask.spi.WorkItemLease;
+import io.duratask.spi.sql.SqlCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +70,7 @@ import java.util.UUID;
  */
 public final class SqliteProvider implements Provider {
     private final Path file;
-    private final Codec codec;
+    private final SqlCodec codec;
     private final GroupCommitWriter writer;
     private final ReadPool reads;
     private final OrchestrationStore orchestrations;
@@ -82,7 +83,7 @@ public final class SqliteProvider implements Provider {
     private SqliteProvider(Path file, SqliteOptions options, Connections connections, Db writerConnection) {
         Enqueuer enqueuer = new Enqueuer();
         this.file = file;
-        this.codec = new Codec();
+        this.codec = new SqlCodec();
         this.orchestrations = new OrchestrationStore(enqueuer);
         this.workItems = new WorkItemStore(enqueuer);
         this.clients = new ClientStore(enqueuer);
@@ -150,7 +151,7 @@ public final class SqliteProvider implements Provider {
 
     private CommitOutcome commit(OrchestrationItem item, TurnCommit commit, int maxLeases, Duration lockTimeout) {
         OrchestrationStore.Receipt receipt = OrchestrationStore.receiptOf(Objects.requireNonNull(item, "item"));
-        Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
+        SqlCodec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
         List<String> tokens = newLockTokens(Math.min(maxLeases, commit.workItems().size()));
         OrchestrationStore.Committed done = writer.execute("commitOrchestrationItem", DURABLE,
                 db -> orchestrations.commit(db, item, receipt, encoded, tokens, lockTimeout));
@@ -190,7 +191,7 @@ public final class SqliteProvider implements Provider {
     @Override
     public void completeWorkItem(WorkItemLease lease, OrchestratorMessage completion) {
         WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
-        Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
+        SqlCodec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
         writer.execute("completeWorkItem", completionDurability,
                 db -> workItems.complete(db, lease, receipt, encoded));
     }
@@ -212,7 +213,7 @@ public final class SqliteProvider implements Provider {
     public Optional<OrchestrationItem> completeWorkItemAndLock(WorkItemLease lease, OrchestratorMessage completion,
                                                                Duration lockTimeout) {
         WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
-        Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
+        SqlCodec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(completion, "completion"));
         requirePositive(lockTimeout, "lockTimeout");
         String token = newLockToken();
         if (completionDurability == DURABLE) {
@@ -249,8 +250,8 @@ public final class SqliteProvider implements Provider {
                                                              long historySize, TurnCommit commit, int maxLeases,
                                                              Duration lockTimeout) {
         WorkItemStore.Receipt receipt = WorkItemStore.receiptOf(Objects.requireNonNull(lease, "lease"));
-        Codec.EncodedMessage encodedCompletion = codec.encode(Objects.requireNonNull(completion, "completion"));
-        Codec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
+        SqlCodec.EncodedMessage encodedCompletion = codec.encode(Objects.requireNonNull(completion, "completion"));
+        SqlCodec.EncodedCommit encoded = codec.encode(Objects.requireNonNull(commit, "commit"));
         if (maxLeases < 0) {
             throw new IllegalArgumentException("maxLeases must not be negative, was " + maxLeases);
         }
@@ -287,7 +288,7 @@ public final class SqliteProvider implements Provider {
 
     @Override
     public void createInstance(OrchestratorMessage startMessage) {
-        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
+        SqlCodec.EncodedMessage encoded = encodeStart(startMessage, "createInstance");
         writer.execute("createInstance", DURABLE, db -> clients.createInstance(db, encoded));
     }
 
@@ -299,7 +300,7 @@ public final class SqliteProvider implements Provider {
 
     private Optional<OrchestrationItem> createAndLock(OrchestratorMessage startMessage, Duration lockTimeout,
                                                       GroupCommitWriter.Durability durability) {
-        Codec.EncodedMessage encoded = encodeStart(startMessage, "createInstanceAndLock");
+        SqlCodec.EncodedMessage encoded = encodeStart(startMessage, "createInstanceAndLock");
         requirePositive(lockTimeout, "lockTimeout");
         String token = newLockToken();
         return writer.execute("createInstanceAndLock", durability, db -> {
@@ -330,13 +331,13 @@ public final class SqliteProvider implements Provider {
 
     @Override
     public void enqueue(OrchestratorMessage message) {
-        Codec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(message, "message"));
+        SqlCodec.EncodedMessage encoded = codec.encode(Objects.requireNonNull(message, "message"));
         writer.execute("enqueue", DURABLE, db -> clients.enqueue(db, encoded));
     }
 
     @Override
     public void restartInstance(OrchestratorMessage startMessage) {
-        Codec.EncodedMessage encoded = encodeStart(startMessage, "restartInstance");
+        SqlCodec.EncodedMessage encoded = encodeStart(startMessage, "restartInstance");
         writer.execute("restartInstance", DURABLE, db -> clients.restartInstance(db, encoded));
     }
 
@@ -410,12 +411,12 @@ public final class SqliteProvider implements Provider {
     private OrchestrationItem toItem(OrchestrationStore.Fetched fetched, OrchestrationStore.HeldCompletion held,
                                      OrchestratorMessage completion) {
         String instanceId = fetched.instance().id();
-        List<Codec.MessageRow> rows = fetched.messages();
+        List<SqlCodec.MessageRow> rows = fetched.messages();
         List<OrchestratorMessage> messages = new ArrayList<>(rows.size() + 1);
         long[] ids = new long[rows.size()];
         int maxDequeueCount = 0;
         for (int i = 0; i < rows.size(); i++) {
-            Codec.MessageRow row = rows.get(i);
+            SqlCodec.MessageRow row = rows.get(i);
             messages.add(codec.decode(instanceId, row));
             ids[i] = row.id();
             maxDequeueCount = Math.max(maxDequeueCount, row.dequeueCount());
@@ -430,7 +431,7 @@ public final class SqliteProvider implements Provider {
                 new OrchestrationStore.Receipt(ids, held));
     }
 
-    private Codec.EncodedMessage encodeStart(OrchestratorMessage startMessage, String operation) {
+    private SqlCodec.EncodedMessage encodeStart(OrchestratorMessage startMessage, String operation) {
         Objects.requireNonNull(startMessage, "startMessage");
         if (!startMessage.isStart()) {
             throw new IllegalArgumentException(operation + " needs an OrchestrationStarted message, got "

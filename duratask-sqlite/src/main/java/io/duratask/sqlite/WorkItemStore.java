@@ -1,9 +1,9 @@
 package io.duratask.sqlite;
 
-import io.duratask.sqlite.Codec.EncodedMessage;
 import io.duratask.spi.ActivityWorkItem;
 import io.duratask.spi.LockLostException;
 import io.duratask.spi.WorkItemLease;
+import io.duratask.spi.sql.SqlCodec.EncodedMessage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.duratask.postgres;
+package io.duratask.spi.sql;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,36 +18,38 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * JSON encoding and decoding between SPI records and columns. It runs on the calling threads, before an
- * operation is submitted and after its result returns, so that a group-commit transaction only runs SQL.
- * Thread-safe.
+ * JSON encoding and decoding between SPI records and the columns of a SQL provider (the SQLite and the
+ * PostgreSQL provider share it): history events as {@link HistoryCodec} writes them, failure details as
+ * JSON, instance rows to {@link InstanceInfo}. A provider runs it on the calling threads, before an
+ * operation is submitted and after its result returns, so that a batch (which holds a write lock or a
+ * transaction) only runs SQL. Thread-safe.
  */
-final class Codec {
+public final class SqlCodec {
 
     /**
      * A message ready to insert. {@code kind} names the event type (for logs); {@code start} is set for start
      * messages (they may create their instance).
      */
-    record EncodedMessage(String instanceId, long executionId, Instant visibleAt, String kind, String eventJson,
+    public record EncodedMessage(String instanceId, long executionId, Instant visibleAt, String kind, String eventJson,
                           Start start) {}
 
     /** What a start message says about the instance it creates. */
-    record Start(String name, String version, String input, String parentInstanceId) {}
+    public record Start(String name, String version, String input, String parentInstanceId) {}
 
     /** A history event ready to insert. */
-    record EncodedEvent(long eventId, String json) {}
+    public record EncodedEvent(long eventId, String json) {}
 
     /** A turn ready to commit; {@code update} is null when the turn did not change the metadata. */
-    record EncodedCommit(long executionId, List<EncodedEvent> events, List<ActivityWorkItem> workItems,
+    public record EncodedCommit(long executionId, List<EncodedEvent> events, List<ActivityWorkItem> workItems,
                          List<EncodedMessage> messages, InstanceUpdate update, String failureJson) {}
 
     /** A message row as fetched. */
-    record MessageRow(long id, long executionId, String requestedVisibleAt, int dequeueCount, String eventJson) {}
+    public record MessageRow(long id, long executionId, String requestedVisibleAt, int dequeueCount, String eventJson) {}
 
     private final HistoryCodec history = new HistoryCodec();
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    EncodedMessage encode(OrchestratorMessage m) {
+    public EncodedMessage encode(OrchestratorMessage m) {
         Start start = null;
         if (m.event() instanceof OrchestrationStarted s) {
             start = new Start(s.name(), s.version(), s.input(), s.parent() == null ? null : s.parent().instanceId());
@@ -56,7 +58,7 @@ final class Codec {
                 history.write(m.event()), start);
     }
 
-    EncodedCommit encode(TurnCommit c) {
+    public EncodedCommit encode(TurnCommit c) {
         List<EncodedEvent> events = c.newEvents().stream()
                 .map(e -> new EncodedEvent(e.eventId(), history.write(e))).toList();
         List<EncodedMessage> messages = c.messages().stream().map(this::encode).toList();
@@ -65,22 +67,22 @@ final class Codec {
                 u == null ? null : failureJson(u.failure()));
     }
 
-    OrchestratorMessage decode(String instanceId, MessageRow row) {
+    public OrchestratorMessage decode(String instanceId, MessageRow row) {
         Instant visibleAt = row.requestedVisibleAt() == null ? null : Instant.parse(row.requestedVisibleAt());
         return new OrchestratorMessage(instanceId, row.executionId(), history.read(row.eventJson()), visibleAt);
     }
 
-    HistoryEvent decodeEvent(String eventJson) {
+    public HistoryEvent decodeEvent(String eventJson) {
         return history.read(eventJson);
     }
 
-    InstanceInfo decode(InstanceRow r) {
+    public InstanceInfo decode(InstanceRow r) {
         return new InstanceInfo(r.id(), r.name(), r.version(), r.executionId(), RuntimeStatus.valueOf(r.status()),
                 r.input(), r.output(), failure(r.failureJson()), r.customStatus(), r.parentInstanceId(),
                 Instant.ofEpochMilli(r.createdAt()), Instant.ofEpochMilli(r.updatedAt()));
     }
 
-    String failureJson(FailureDetails failure) {
+    public String failureJson(FailureDetails failure) {
         if (failure == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package io.duratask.postgres;
+package io.duratask.spi.sql;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -7,16 +7,16 @@ import java.util.Base64;
  * The opaque continuation token of {@code listInstances}: the sort key (creation time, id) of the last
  * instance of the previous page, base64url-encoded.
  */
-record ContinuationToken(long createdAt, String instanceId) {
+public record ContinuationToken(long createdAt, String instanceId) {
     private static final String PREFIX = "v1:";
 
-    String encode() {
+    public String encode() {
         String plain = PREFIX + createdAt + ":" + instanceId;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
     }
 
     /** @throws IllegalArgumentException if {@code token} was not made by {@link #encode()} */
-    static ContinuationToken decode(String token) {
+    public static ContinuationToken decode(String token) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             if (plain.startsWith(PREFIX)) {
