@@ -1,181 +1,30 @@
 package io.duratask.postgres;
 
-import io.duratask.testkit.conformance.SpiFixtures;
-import static io.duratask.testkit.conformance.SpiFixtures.T0;
-import static io.duratask.testkit.conformance.SpiFixtures.event;
-import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.duratask.RuntimeStatus;
-import io.duratask.history.HistoryEvent;
-import io.duratask.spi.InstanceUpdate;
-import io.duratask.spi.OrchestrationItem;
-import io.duratask.spi.OrchestratorMessage;
-import io.duratask.spi.QueueDepths;
-import io.duratask.spi.TurnCommit;
-import io.duratask.spi.WorkItemLease;
-import java.time.Duration;
-import java.util.ArrayList;
+import io.duratask.spi.Provider;
+import io.duratask.testkit.conformance.ConcurrencyTests;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
-import java.util.stream.LongStream;
-import org.junit.jupiter.api.Test;
 
-class ConcurrencyTest {
-    private static final Duration LOCK = Duration.ofMinutes(5);
-    /** Guards against a hang; never reached when the provider works. */
-    private static final long GIVE_UP_NANOS = Duration.ofMinutes(2).toNanos();
-
-
-    @Test
-    void manyConcurrentCommitsAllSucceedAndAreAllVisible() throws Exception {
-        int instances = 2000;
-        try (PostgresProvider provider = PgServer.get().open();
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> creations = new ArrayList<>();
-            for (int i = 0; i < instances; i++) {
-                String id = "i" + i;
-                creations.add(threads.submit(() -> provider.createInstance(start(id, "Greet"))));
-            }
-            for (Future<?> f : creations) {
-                f.get();
-            }
-
-            AtomicInteger committed = new AtomicInteger();
-            runOnAll(threads, 64, () -> {
-                for (Optional<OrchestrationItem> item; (item = provider.fetchOrchestrationItem(LOCK)).isPresent(); ) {
-                    provider.commitOrchestrationItem(item.get(), SpiFixtures.appendAndSchedule(item.get(), "Act"));
-                    committed.incrementAndGet();
-                }
-            });
-            runOnAll(threads, 64, () -> {
-                for (Optional<WorkItemLease> lease; (lease = provider.fetchWorkItem(LOCK)).isPresent(); ) {
-                    WorkItemLease l = lease.get();
-                    provider.completeWorkItem(l, SpiFixtures.completion(l.item().instanceId(), l.item().scheduledId(), "1"));
-                }
-            });
-
-            assertThat(committed.get()).isEqualTo(instances);
-            assertThat(provider.queueDepths()).isEqualTo(new QueueDepths(instances, 0, 0));
-            for (int i = 0; i < instances; i++) {
-                assertThat(provider.readHistory("i" + i, 0)).as("history of i%d", i).hasSize(2);
-            }
-            CommitBatcher.Stats stats = provider.batcherStats();
-            assertThat(stats.operations()).isEqualTo(2L * instances); // creations and turn commits
-            assertThat(stats.batches()).as("group commit: several operations per transaction")
-                    .isLessThan(stats.operations() / 2);
-        }
+/** The testkit's concurrency tests on PostgreSQL; two providers on one schema stand for two worker processes. */
+class ConcurrencyTest extends ConcurrencyTests {
+    @Override
+    protected Provider open(String name) {
+        return PgServer.get().open();
     }
 
-    /** Runs {@code body} on {@code n} threads at once and waits for all; rethrows the first failure. */
-    private static void runOnAll(ExecutorService threads, int n, Runnable body) throws Exception {
-        List<Future<?>> running = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            running.add(threads.submit(body));
-        }
-        for (Future<?> f : running) {
-            f.get();
-        }
-    }
-
-    @Test
-    void twoProvidersOnOneSchemaNeverLockTheSameInstanceAtOnce() throws Exception {
+    @Override
+    protected List<Provider> openTwoOnOneStore(String name) {
         String schema = PgServer.freshSchema();
-        int instances = 40;
-        int rounds = 15;
-        Set<String> held = ConcurrentHashMap.newKeySet();
-        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
-        AtomicInteger finished = new AtomicInteger();
-        AtomicInteger turns = new AtomicInteger();
-
-        try (PostgresProvider a = PostgresProvider.open(PgServer.get().options(schema).build());
-             PostgresProvider b = PostgresProvider.open(PgServer.get().options(schema).build());
-             ExecutorService threads = Executors.newFixedThreadPool(8)) {
-            for (int i = 0; i < instances; i++) {
-                (i % 2 == 0 ? a : b).createInstance(start("i" + i, "Loop"));
-            }
-            long deadline = System.nanoTime() + GIVE_UP_NANOS;
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < 8; w++) {
-                PostgresProvider provider = w % 2 == 0 ? a : b;
-                workers.add(threads.submit(() -> {
-                    while (finished.get() < instances && System.nanoTime() < deadline) {
-                        Optional<OrchestrationItem> fetched = provider.fetchOrchestrationItem(LOCK);
-                        if (fetched.isEmpty()) {
-                            Thread.onSpinWait();
-                            continue;
-                        }
-                        OrchestrationItem item = fetched.get();
-                        if (!held.add(item.instanceId())) {
-                            violations.add(item.instanceId());
-                        }
-                        TurnCommit commit = nextRound(item, rounds);
-                        held.remove(item.instanceId()); // before the commit releases the lock
-                        provider.commitOrchestrationItem(item, commit);
-                        turns.incrementAndGet();
-                        if (commit.update().status() == RuntimeStatus.COMPLETED) {
-                            finished.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-
-            assertThat(violations).as("instances locked by two fetchers at once").isEmpty();
-            assertThat(finished.get()).isEqualTo(instances);
-            assertThat(turns.get()).isEqualTo(instances * rounds);
-            for (int i = 0; i < instances; i++) {
-                List<HistoryEvent> history = a.readHistory("i" + i, 0);
-                assertThat(history).extracting(HistoryEvent::eventId)
-                        .containsExactlyElementsOf(LongStream.rangeClosed(1, rounds + 1).boxed().toList());
-            }
-            assertThat(b.queueDepths()).isEqualTo(new QueueDepths(0, 0, 0));
-        }
+        return List.of(PostgresProvider.open(PgServer.get().options(schema).build()),
+                PostgresProvider.open(PgServer.get().options(schema).build()));
     }
 
-    /** Appends the fetched message; sends itself another one until {@code rounds} turns ran, then completes. */
-    private static TurnCommit nextRound(OrchestrationItem item, int rounds) {
-        assertThat(item.messages()).hasSize(1);
-        long eventId = item.historySize() + 1;
-        List<HistoryEvent> events = new ArrayList<>();
-        events.add(item.messages().getFirst().event().at(eventId, T0));
-        List<OrchestratorMessage> messages = List.of();
-        RuntimeStatus status = RuntimeStatus.RUNNING;
-        if (eventId < rounds) {
-            messages = List.of(event(item.instanceId(), "next", String.valueOf(eventId)));
-        } else {
-            events.add(new HistoryEvent.OrchestrationCompleted(eventId + 1, T0, "\"done\""));
-            status = RuntimeStatus.COMPLETED;
-        }
-        InstanceUpdate update = new InstanceUpdate("Loop", "1.0", 1, status, null, null, null, null);
-        return new TurnCommit(1, events, List.of(), messages, update);
-    }
-
-    @Test
-    void readsRunWhileCommitsRun() throws Exception {
-        try (PostgresProvider provider = PgServer.get().open();
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> all = new ArrayList<>();
-            IntStream.range(0, 200).forEach(i -> {
-                all.add(threads.submit(() -> provider.createInstance(start("i" + i, "Greet"))));
-                all.add(threads.submit(() -> provider.listInstances(io.duratask.spi.InstanceQuery.all())));
-                all.add(threads.submit(provider::queueDepths));
-            });
-            for (Future<?> f : all) {
-                f.get();
-            }
-            assertThat(provider.queueDepths().orchestratorVisible()).isEqualTo(200);
-        }
+    @Override
+    protected void checkBatching(Provider provider, int instances) {
+        CommitBatcher.Stats stats = ((PostgresProvider) provider).batcherStats();
+        assertThat(stats.operations()).isEqualTo(2L * instances); // creations and turn commits
+        assertThat(stats.batches()).as("group commit: several operations per transaction")
+                .isLessThan(stats.operations() / 2);
     }
 }
