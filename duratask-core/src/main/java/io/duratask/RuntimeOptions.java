@@ -101,7 +101,7 @@ public final class RuntimeOptions {
             return set(() -> orchestrationConcurrency = positive("orchestrationConcurrency", n));
         }
 
-        /** Activities run at once, each on a virtual thread (default 64). */
+        /** Activities run at once, each on a virtual thread (default 128). */
         public Builder activityConcurrency(int n) {
             return set(() -> activityConcurrency = positive("activityConcurrency", n));
         }
