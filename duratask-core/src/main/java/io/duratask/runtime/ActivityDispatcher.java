@@ -86,7 +86,13 @@ final class ActivityDispatcher {
         MDC.put("activity", item.name());
         renewer.hold(lease, () -> provider.renewWorkItemLock(lease, options.lockTimeout()));
         try {
-            HistoryEvent outcome = execute(lease);
+            HistoryEvent outcome;
+            try {
+                outcome = execute(lease);
+            } finally {
+                // no renewal from here on: one racing the completion below would find the item gone
+                renewer.release(lease);
+            }
             if (stopping && Thread.interrupted()) {
                 // cut short by shutdown: not a failure of the activity; it runs again after restart
                 provider.abandonWorkItem(lease, Duration.ZERO);
@@ -97,7 +103,6 @@ final class ActivityDispatcher {
             log.warn("activity {} of {}: {}; another worker will run it", item.name(), item.instanceId(), e.getMessage());
             return EagerDispatch.Next.NOTHING;
         } finally {
-            renewer.release(lease);
             MDC.remove("instanceId");
             MDC.remove("activity");
         }

@@ -42,9 +42,9 @@ final class LockRenewer {
             }
             leases.forEach((key, renew) -> {
                 try {
-                    if (!renew.getAsBoolean()) {
+                    // a renewal that fails because the work was released meanwhile (done) lost nothing
+                    if (!renew.getAsBoolean() && leases.remove(key, renew)) {
                         log.warn("lock lost while working on {}", key);
-                        leases.remove(key);
                     }
                 } catch (RuntimeException e) {
                     log.warn("lock renewal failed for {}: {}", key, e.toString());
