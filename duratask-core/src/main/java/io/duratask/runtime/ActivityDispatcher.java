@@ -15,6 +15,7 @@ import io.duratask.spi.LockLostException;
 import io.duratask.spi.OrchestrationItem;
 import io.duratask.spi.OrchestratorMessage;
 import io.duratask.spi.Provider;
+import io.duratask.spi.ProviderException;
 import io.duratask.spi.WorkItemLease;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import org.slf4j.MDC;
 /** Runs activities: fetch a work item, run it on this virtual thread, complete it with its result. */
 final class ActivityDispatcher {
     private static final Logger log = LoggerFactory.getLogger(ActivityDispatcher.class);
+    /** How often storing an activity's result is tried while the store fails retryably. */
+    private static final int COMPLETION_ATTEMPTS = 4;
 
     private final Provider provider;
     private final Registry registry;
@@ -98,13 +101,39 @@ final class ActivityDispatcher {
                 provider.abandonWorkItem(lease, Duration.ZERO);
                 return EagerDispatch.Next.NOTHING;
             }
-            return complete(lease, OrchestratorMessage.of(item.instanceId(), item.executionId(), outcome));
+            return completeRetrying(lease, OrchestratorMessage.of(item.instanceId(), item.executionId(), outcome));
         } catch (LockLostException e) {
             log.warn("activity {} of {}: {}; another worker will run it", item.name(), item.instanceId(), e.getMessage());
             return EagerDispatch.Next.NOTHING;
         } finally {
             MDC.remove("instanceId");
             MDC.remove("activity");
+        }
+    }
+
+    /**
+     * {@link #complete}, tried again (after 50, 100, 200 ms) while the store fails retryably, so that a passing
+     * fault (a fail-over, a lost connection) does not throw the activity's result away and make it run again
+     * once its lease expired. An attempt whose outcome was unknown and that did apply leaves the work item
+     * gone: the next attempt fails with {@link LockLostException} and nothing is stored twice.
+     */
+    private EagerDispatch.Next completeRetrying(WorkItemLease lease, OrchestratorMessage completion) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return complete(lease, completion);
+            } catch (ProviderException e) {
+                if (!e.isRetryable() || attempt >= COMPLETION_ATTEMPTS || stopping) {
+                    throw e;
+                }
+                log.debug("activity {} of {}: storing its result failed ({}); trying again", lease.item().name(),
+                        lease.item().instanceId(), e.getMessage());
+                try {
+                    Thread.sleep(50L << (attempt - 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
