@@ -45,19 +45,10 @@ class CompletionRetryTest {
                     }
                 });
         AtomicInteger runs = new AtomicInteger();
-        Registry registry = Registry.builder()
-                .activity("Inc", Integer.class, (actx, x) -> {
-                    runs.incrementAndGet();
-                    return x + 1;
-                })
-                .orchestration("Chain", Integer.class, (ctx, n) -> {
-                    int x = 0;
-                    for (int i = 0; i < n; i++) {
-                        x = ctx.scheduleActivity("Inc", x, Integer.class).await();
-                    }
-                    return x;
-                })
-                .build();
+        Registry registry = Chains.registry((actx, x) -> {
+            runs.incrementAndGet();
+            return x + 1;
+        }).build();
         RuntimeOptions options = RuntimeOptions.builder().lockTimeout(Duration.ofMinutes(5)).build();
         try (DurableRuntime runtime = DurableRuntime.start(flaky, registry, options)) {
             runtime.client().startOrchestration("c", "Chain", 5);

@@ -26,20 +26,11 @@ class EagerDispatchTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static Registry chain(CountDownLatch started, CountDownLatch release) {
-        return Registry.builder()
-                .activity("Inc", Integer.class, (actx, x) -> {
-                    started.countDown();
-                    release.await();
-                    return x + 1;
-                })
-                .orchestration("Chain", Integer.class, (ctx, n) -> {
-                    int x = 0;
-                    for (int i = 0; i < n; i++) {
-                        x = ctx.scheduleActivity("Inc", x, Integer.class).await();
-                    }
-                    return x;
-                })
-                .build();
+        return Chains.registry((actx, x) -> {
+            started.countDown();
+            release.await();
+            return x + 1;
+        }).build();
     }
 
     private static Registry chain() {
@@ -137,20 +128,12 @@ class EagerDispatchTest {
         CountDownLatch releaseFirstStep = new CountDownLatch(1);
         CountDownLatch blockerInTurn = new CountDownLatch(1);
         CountDownLatch releaseBlocker = new CountDownLatch(1);
-        Registry registry = Registry.builder()
-                .activity("Inc", Integer.class, (actx, x) -> {
+        Registry registry = Chains.registry((actx, x) -> {
                     if (x == 0) {
                         firstStepStarted.countDown();
                         releaseFirstStep.await();
                     }
                     return x + 1;
-                })
-                .orchestration("Chain", Integer.class, (ctx, n) -> {
-                    int x = 0;
-                    for (int i = 0; i < n; i++) {
-                        x = ctx.scheduleActivity("Inc", x, Integer.class).await();
-                    }
-                    return x;
                 })
                 .orchestration("Blocker", (ctx, in) -> {
                     String e = ctx.waitForEvent("go").await();

@@ -108,8 +108,10 @@ final class OrchestrationQueue {
      *
      * @throws LockLostException if the lock expired or was taken; nothing was written
      */
-    Committed commit(Connection c, OrchestrationItem item, Receipt receipt, EncodedCommit commit,
-                     List<String> leaseTokens, Duration lockTimeout) throws SQLException {
+    Committed commit(Connection c, TurnRequest r) throws SQLException {
+        OrchestrationItem item = r.item();
+        EncodedCommit commit = r.commit();
+        List<String> leaseTokens = r.leaseTokens();
         String instanceId = item.instanceId();
         long now = clock.millis();
         InstanceUpdate u = commit.update();
@@ -117,7 +119,8 @@ final class OrchestrationQueue {
         addMetadata(params, commit, now);
         params.add(historySizeAfter(commit));
         params.addAll(List.of(instanceId, item.lockToken(), now));
-        int visibleNow = addBody(c, params, instanceId, now, commit, leaseTokens, lockTimeout, receipt.messageIds());
+        int visibleNow = addBody(c, params, instanceId, now, commit, leaseTokens, r.lockTimeout(),
+                r.receipt().messageIds());
 
         try (PreparedStatement ps = c.prepareStatement(u != null ? sql.commitTurn : sql.commitTurnKeepMetadata)) {
             Jdbc.bind(ps, params.toArray());
@@ -144,21 +147,24 @@ final class OrchestrationQueue {
      * @throws LockLostException if another worker took the work item since, or it was completed already;
      *     nothing was written
      */
-    Stepped step(Connection c, WorkItemLease lease, WorkQueue.Receipt receipt, EncodedMessage completion,
-                 long historySize, EncodedCommit commit, List<String> leaseTokens, Duration lockTimeout)
-            throws SQLException {
+    Stepped step(Connection c, StepRequest r) throws SQLException {
+        WorkItemLease lease = r.lease();
+        EncodedMessage completion = r.completion();
+        EncodedCommit commit = r.commit();
+        List<String> leaseTokens = r.leaseTokens();
+        long historySize = r.historySize();
         String instanceId = completion.instanceId();
         long now = clock.millis();
         InstanceUpdate u = commit.update();
         List<Object> params = new ArrayList<>(48);
-        params.addAll(List.of(receipt.rowId(), lease.lockToken(), instanceId, commit.executionId(), historySize, now,
-                now));
+        params.addAll(List.of(r.receipt().rowId(), lease.lockToken(), instanceId, commit.executionId(), historySize,
+                now, now));
         addMetadata(params, commit, now);
         params.add(historySizeAfter(commit));
         params.addAll(java.util.Arrays.asList(completion.instanceId(), completion.executionId(),
                 Jdbc.visibleAt(completion, now), Jdbc.requested(completion), completion.eventJson(),
                 completion.instanceId()));
-        int visibleNow = addBody(c, params, instanceId, now, commit, leaseTokens, lockTimeout, new long[0]);
+        int visibleNow = addBody(c, params, instanceId, now, commit, leaseTokens, r.lockTimeout(), new long[0]);
 
         try (PreparedStatement ps = c.prepareStatement(
                 u != null ? sql.completeAndCommit : sql.completeAndCommitKeepMetadata)) {
@@ -196,12 +202,6 @@ final class OrchestrationQueue {
         }
     }
 
-    /** {@link #step} with its arguments in one record. */
-    Stepped step(Connection c, StepRequest r) throws SQLException {
-        return step(c, r.lease(), r.receipt(), r.completion(), r.historySize(), r.commit(), r.leaseTokens(),
-                r.lockTimeout());
-    }
-
     /** One turn commit's arguments, as {@link #commit} takes them. */
     record TurnRequest(OrchestrationItem item, Receipt receipt, EncodedCommit commit, List<String> leaseTokens,
                        Duration lockTimeout) {
@@ -209,11 +209,6 @@ final class OrchestrationQueue {
         boolean combinable() {
             return commit.messages().isEmpty();
         }
-    }
-
-    /** {@link #commit} with its arguments in one record. */
-    Committed commit(Connection c, TurnRequest r) throws SQLException {
-        return commit(c, r.item(), r.receipt(), r.commit(), r.leaseTokens(), r.lockTimeout());
     }
 
     /**

@@ -26,10 +26,16 @@ import org.slf4j.LoggerFactory;
 final class Checkpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
 
+    /** Work on the checkpointer's connection. */
+    @FunctionalInterface
+    interface SqlTask<T> {
+        T run() throws SQLException;
+    }
+
     /** Runs a task while no batch is in progress and none can start; see {@link GroupCommitWriter}. */
     @FunctionalInterface
     interface WriterPause {
-        void whileWritersWait(Runnable task);
+        <T> T whileWritersWait(SqlTask<T> task) throws SQLException;
     }
 
     /**
@@ -95,21 +101,9 @@ final class Checkpointer implements AutoCloseable {
             if (first.logFrames() <= 0) {
                 return; // an empty log (or not in WAL mode): nothing to copy, the log starts over anyway
             }
-            SQLException[] failure = new SQLException[1];
-            writerPause.whileWritersWait(() -> {
-                try {
-                    Progress second = passive();
-                    if (log.isDebugEnabled()) {
-                        log.debug("checkpoint of {}: {} of {} frames, then {} of {} with the writer paused", file,
-                                first.copiedFrames(), first.logFrames(), second.copiedFrames(), second.logFrames());
-                    }
-                } catch (SQLException e) {
-                    failure[0] = e;
-                }
-            });
-            if (failure[0] != null) {
-                throw failure[0];
-            }
+            Progress second = writerPause.whileWritersWait(this::passive);
+            log.debug("checkpoint of {}: {} of {} frames, then {} of {} with the writer paused", file,
+                    first.copiedFrames(), first.logFrames(), second.copiedFrames(), second.logFrames());
         } catch (SQLException | RuntimeException e) {
             log.warn("checkpoint of {} failed (will retry later): {}", file, e.toString());
         }

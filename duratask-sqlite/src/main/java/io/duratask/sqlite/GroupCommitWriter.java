@@ -159,10 +159,10 @@ final class GroupCommitWriter implements AutoCloseable {
      * Runs {@code task} holding leadership, so that no batch is in progress or starts meanwhile; callers
      * that submit in the meantime queue up and the oldest of them is woken to lead afterwards.
      */
-    private void whileWritersWait(Runnable task) {
+    private <T> T whileWritersWait(Checkpointer.SqlTask<T> task) throws SQLException {
         leadership.lock();
         try {
-            task.run();
+            return task.run();
         } finally {
             leadership.unlock();
             wakeNextLeader();
