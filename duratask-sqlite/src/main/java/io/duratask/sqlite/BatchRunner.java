@@ -2,6 +2,8 @@ package io.duratask.sqlite;
 
 import io.duratask.spi.ProviderException;
 import io.duratask.sqlite.GroupCommitWriter.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
@@ -30,6 +32,11 @@ final class BatchRunner {
         }
     }
 
+    /** Checkpoints asked for because the log grew come at most this often. */
+    private static final long MIN_GROWTH_CHECKPOINT_GAP = 10_000_000L;
+    /** The log file's size is read after a batch at most this often. */
+    private static final long LOG_SIZE_READ_GAP = 1_000_000L;
+
     private final Db db;
     private final Path file;
     private final SqliteOptions options;
@@ -39,6 +46,9 @@ final class BatchRunner {
     private final AtomicLong durableBatches = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
     private boolean atConfiguredLevel = true; // the connection starts at the configured level
+    private final Path logFile;
+    private long logSize = -1; // the log file's size when last read; -1: not read yet
+    private long logSizeReadNanos = System.nanoTime();
     private long lastCheckpointNanos = System.nanoTime();
     private boolean closed;
 
@@ -47,6 +57,7 @@ final class BatchRunner {
         this.file = db.file();
         this.options = options;
         this.checkpointer = checkpointer;
+        this.logFile = Connections.logFile(file);
     }
 
     DurableWatermark watermark() {
@@ -188,14 +199,41 @@ final class BatchRunner {
         atConfiguredLevel = durable;
     }
 
-    /** Asks the background checkpointer for a checkpoint, at most once per {@code checkpointInterval}. */
+    /**
+     * Asks the background checkpointer for a checkpoint once per {@code checkpointInterval}, and sooner (but
+     * at most once per {@link #MIN_GROWTH_CHECKPOINT_GAP}) when the batch grew the log file: the log has
+     * outgrown what was written out of it, and every commit now appends to the file, which costs it a
+     * journal commit of the file system (see {@link Connections#allocateLog}). Once the checkpoint copied
+     * the log, it starts over at the beginning of the file, so the file stays as large as the writes
+     * between two checkpoints need and commits overwrite it.
+     */
     private void checkpointIfDue() {
         long now = System.nanoTime();
-        if (now - lastCheckpointNanos < options.checkpointInterval().toNanos()) {
+        long since = now - lastCheckpointNanos;
+        long interval = options.checkpointInterval().toNanos();
+        boolean grew = false;
+        if (now - logSizeReadNanos >= LOG_SIZE_READ_GAP) { // a stat costs a few microseconds; a commit, more
+            logSizeReadNanos = now;
+            grew = logGrew();
+        }
+        if (since < interval && !(grew && since >= Math.min(interval, MIN_GROWTH_CHECKPOINT_GAP))) {
             return;
         }
         lastCheckpointNanos = now;
         checkpointer.request();
+    }
+
+    /** Whether the log file is larger than when last read. */
+    private boolean logGrew() {
+        long size;
+        try {
+            size = Files.size(logFile);
+        } catch (IOException e) {
+            return false; // not in WAL mode, or the file is gone: the periodic checkpoint still runs
+        }
+        boolean grew = logSize >= 0 && size > logSize;
+        logSize = size;
+        return grew;
     }
 
     private void rollbackQuietly() {

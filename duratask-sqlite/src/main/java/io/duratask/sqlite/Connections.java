@@ -2,14 +2,23 @@ package io.duratask.sqlite;
 
 import io.duratask.spi.ProviderException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
 /** Opens and configures connections to one database file. */
 final class Connections {
+    /**
+     * How much of the write-ahead log is written out (with zeros) when the writer opens, about a thousand
+     * frames of 4 KiB. See {@link #allocateLog}.
+     */
+    static final long LOG_ALLOCATION = 4L << 20;
+
     private final Path file;
     private final SqliteOptions options;
 
@@ -45,7 +54,7 @@ final class Connections {
     Db openWriter() {
         Db db = open();
         try {
-            String mode = db.queryString("PRAGMA journal_mode=WAL");
+            String mode = switchToWal(db);
             if (!"wal".equalsIgnoreCase(mode)) {
                 throw new ProviderException("cannot switch the database file " + file + " to WAL mode (journal mode is "
                         + mode + "); is it on a file system without shared memory support?", false);
@@ -62,6 +71,7 @@ final class Connections {
             db.exec("PRAGMA cache_size=-65536"); // KiB: 64 MiB of pages, so the writer rarely reads from the OS
             db.exec(synchronousPragma(options.synchronous()));
             Schema.migrate(db);
+            allocateLog(db);
             return db;
         } catch (SQLException e) {
             db.close();
@@ -69,6 +79,79 @@ final class Connections {
         } catch (RuntimeException e) {
             db.close();
             throw e;
+        }
+    }
+
+    /**
+     * Switches the file to WAL mode (a no-op once it is), trying again while another connection holds a lock
+     * that makes SQLite refuse at once: when providers open a new file together, one of them may be reading
+     * the file's header as it was before another switched it, and SQLite does not wait (its busy handler
+     * does not run when a read turns into a write) but fails with {@code SQLITE_BUSY}.
+     */
+    private String switchToWal(Db db) throws SQLException {
+        long deadline = System.nanoTime() + options.busyTimeout().toNanos();
+        while (true) {
+            try {
+                return db.queryString("PRAGMA journal_mode=WAL");
+            } catch (SQLException e) {
+                if (!SqlErrors.isRetryable(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The write-ahead log next to the database file. */
+    Path logFile() {
+        return logFile(file);
+    }
+
+    static Path logFile(Path databaseFile) {
+        return Path.of(databaseFile + "-wal");
+    }
+
+    /**
+     * Writes the write-ahead log out to {@link #LOG_ALLOCATION} bytes (zeros past its end) and syncs it,
+     * under the write lock so that no writer, in this process or another, appends meanwhile.
+     *
+     * <p>A commit that grows the log file costs the file system a journal commit on top of the data flush
+     * (block allocation and the new size), which on the disks measured doubles its fsync: 0.38 against
+     * 0.18 ms for 28 KiB. A fresh log grows with every commit until the first checkpoint lets it start over
+     * from its beginning; written out beforehand, the first commits overwrite blocks too. PostgreSQL fills
+     * its WAL segments with zeros for the same reason. SQLite reads the log only up to the first frame whose
+     * checksum does not follow from the header and the frames before it, so zeros (like the stale frames
+     * it leaves itself when the log starts over) are never taken for data; a zeroed header reads as an
+     * empty log. The log is truncated back to {@code journal_size_limit} only above it (64 MiB), and
+     * deleted when the last connection closes.
+     */
+    private void allocateLog(Db db) throws SQLException {
+        db.exec("BEGIN IMMEDIATE"); // opens the log (creating it if needed) and holds the write lock
+        try {
+            Path log = logFile();
+            try (FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                long size = channel.size();
+                if (size >= LOG_ALLOCATION) {
+                    return;
+                }
+                ByteBuffer zeros = ByteBuffer.allocate(256 << 10);
+                for (long at = size; at < LOG_ALLOCATION; at += zeros.capacity()) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), LOG_ALLOCATION - at));
+                    while (zeros.hasRemaining()) {
+                        channel.write(zeros, at + zeros.position());
+                    }
+                }
+                channel.force(true);
+            } catch (IOException e) {
+                throw new ProviderException("cannot write out the write-ahead log " + log + ": " + e, false, e);
+            }
+        } finally {
+            db.exec("ROLLBACK");
         }
     }
 

@@ -133,6 +133,45 @@ class GroupCommitWriterTest {
         }
     }
 
+    @Test
+    void theLogIsWrittenOutWhenTheWriterOpensAndItsZerosAreNeverReadAsData() throws Exception {
+        Path file = dir.resolve("allocated.db");
+        Path log = Connections.logFile(file);
+        try (SqliteProvider provider = SqliteProvider.open(file)) {
+            assertThat(java.nio.file.Files.size(log)).isEqualTo(Connections.LOG_ALLOCATION);
+            provider.createInstance(start("a1", "Greet"));
+            assertThat(java.nio.file.Files.size(log)).as("the commit overwrote zeros").isEqualTo(Connections.LOG_ALLOCATION);
+            // a copy taken now is what a crash leaves: a log of frames, then zeros, not yet copied into the file
+            java.nio.file.Files.copy(file, dir.resolve("crashed.db"));
+            java.nio.file.Files.copy(log, Connections.logFile(dir.resolve("crashed.db")));
+        }
+        try (SqliteProvider recovered = SqliteProvider.open(dir.resolve("crashed.db"))) {
+            assertThat(recovered.getInstance("a1")).isPresent();
+            recovered.createInstance(start("a2", "Greet"));
+            assertThat(recovered.listInstances(InstanceQuery.all()).instances()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aLogThatOutgrowsItsAllocationIsCheckpointedWithoutWaitingForTheInterval() throws Exception {
+        Path file = dir.resolve("outgrown.db");
+        Path log = Connections.logFile(file);
+        SqliteOptions options = SqliteOptions.builder().checkpointInterval(Duration.ofHours(1)).build();
+        String input = "\"" + "x".repeat(64 << 10) + "\"";
+        try (SqliteProvider provider = SqliteProvider.open(file, options)) {
+            // 20 MiB of instances: five times what was written out of the log; without checkpoints it would
+            // grow by all of it, since the interval never passes
+            for (int i = 0; i < 320; i++) {
+                provider.createInstance(io.duratask.spi.OrchestratorMessage.of("big" + i, 1,
+                        new io.duratask.history.HistoryEvent.OrchestrationStarted(0, SpiFixtures.T0, "Greet", "1.0",
+                                input, null, null)));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(logCheckpointSequence(log)).isGreaterThanOrEqualTo(1));
+            assertThat(java.nio.file.Files.size(log)).isLessThan(16L << 20);
+        }
+    }
+
     /** The checkpoint sequence number in a write-ahead log's header (big-endian, bytes 12-15). */
     private static int logCheckpointSequence(Path log) throws java.io.IOException {
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log)) {
