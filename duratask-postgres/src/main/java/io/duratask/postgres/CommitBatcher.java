@@ -5,10 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +15,9 @@ import org.slf4j.LoggerFactory;
  * enqueues and restarts. Several waiting operations share one transaction, so they share one round trip for
  * {@code COMMIT} and one WAL flush.
  *
- * <p><b>Leader and followers</b>, as in the SQLite provider: a caller queues its operation and tries to
- * become a leader (one of {@code commitConnections} permits). A leader takes everything queued (up to
- * {@code maxBatchSize}, oldest first), runs it in one transaction on a pooled connection and publishes every
- * outcome; a follower parks until its outcome is published. A leader leads until its own operation is done,
- * then releases its permit and, if operations are queued, wakes the caller of the oldest one to lead next.
- * A caller queues before it tries to lead, and a leader looks at the queue after releasing, so no operation
- * is stranded. A caller whose operation another leader took parks until that leader publishes it.
+ * <p><b>Leader and followers</b> ({@link Coalescer}, up to {@code commitConnections} leaders at a time): a
+ * leader takes everything queued (up to {@code maxBatchSize}, oldest first), runs it in one transaction on
+ * a pooled connection and publishes every outcome.
  *
  * <p><b>One failing operation does not fail the others.</b> Every operation is one statement that either
  * applies entirely or does nothing, and reports an expected refusal (a lost lock, an existing id) in its
@@ -59,8 +52,7 @@ final class CommitBatcher implements AutoCloseable {
 
     private final Pools pools;
     private final int maxBatchSize;
-    private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
-    private final Semaphore leaders;
+    private final Coalescer<Pending<?>> coalescer;
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by closeLock
     private final AtomicLong batches = new AtomicLong();
@@ -68,7 +60,6 @@ final class CommitBatcher implements AutoCloseable {
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong combined = new AtomicLong();
     private final Combiner combiner;
-    private volatile Runnable beforeLeading = () -> { };
 
     CommitBatcher(Pools pools, int maxBatchSize, int leaders) {
         this(pools, maxBatchSize, leaders, null);
@@ -77,7 +68,7 @@ final class CommitBatcher implements AutoCloseable {
     CommitBatcher(Pools pools, int maxBatchSize, int leaders, Combiner combiner) {
         this.pools = pools;
         this.maxBatchSize = maxBatchSize;
-        this.leaders = new Semaphore(leaders);
+        this.coalescer = new Coalescer<>(leaders, this::runBatch);
         this.combiner = combiner;
     }
 
@@ -97,51 +88,21 @@ final class CommitBatcher implements AutoCloseable {
             if (closed) {
                 throw new ProviderException("the PostgreSQL provider for " + pools.target() + " is closed", false);
             }
-            queue.add(pending);
+            coalescer.add(pending);
         } finally {
             closeLock.readLock().unlock();
         }
-        beforeLeading.run();
-        boolean interrupted = false;
-        try {
-            while (!pending.isDone()) {
-                if (leaders.tryAcquire()) {
-                    try {
-                        interrupted |= Thread.interrupted();
-                        while (!pending.isDone() && runBatch()) {
-                            interrupted |= Thread.interrupted();
-                        }
-                    } finally {
-                        leaders.release();
-                        wakeNextLeader();
-                    }
-                    if (!pending.isDone()) {
-                        // another leader took our operation into the batch it is running: wait for it to publish
-                        // (trying to lead again at once would spin while that batch runs)
-                        LockSupport.park(this);
-                        interrupted |= Thread.interrupted();
-                    }
-                } else {
-                    LockSupport.park(this);
-                    interrupted |= Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return pending.outcome();
+        return coalescer.await(pending);
     }
 
     /** Test hook: runs on the caller's thread after it queued its work and before it tries to lead. */
     void beforeLeading(Runnable hook) {
-        beforeLeading = hook;
+        coalescer.beforeLeading(hook);
     }
 
     /** Operations waiting for a batch (for tests). */
     int queued() {
-        return queue.size();
+        return coalescer.queued();
     }
 
     Stats stats() {
@@ -157,20 +118,13 @@ final class CommitBatcher implements AutoCloseable {
         } finally {
             closeLock.writeLock().unlock();
         }
-        leaders.acquireUninterruptibly();
-        try {
-            while (runBatch()) {
-                // until the queue is empty; nothing is added any more
-            }
-        } finally {
-            leaders.release();
-        }
+        coalescer.drain(); // nothing is added any more
     }
 
     /** Runs the oldest queued operations as one batch; false if the queue was empty. */
     private boolean runBatch() {
         List<Pending<?>> batch = new ArrayList<>(Math.min(maxBatchSize, 16));
-        for (Pending<?> p; batch.size() < maxBatchSize && (p = queue.poll()) != null; ) {
+        for (Pending<?> p; batch.size() < maxBatchSize && (p = coalescer.poll()) != null; ) {
             batch.add(p);
         }
         if (batch.isEmpty()) {
@@ -322,13 +276,6 @@ final class CommitBatcher implements AutoCloseable {
             c.rollback();
         } catch (SQLException ignored) {
             // the connection is gone; the server rolled the transaction back
-        }
-    }
-
-    private void wakeNextLeader() {
-        Pending<?> next = queue.peek();
-        if (next != null) {
-            LockSupport.unpark(next.waiter);
         }
     }
 }

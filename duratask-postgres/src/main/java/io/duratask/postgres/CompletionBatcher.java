@@ -11,10 +11,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link PostgresOptions#syncActivityCompletions()}): one round trip, one statement and one commit record
  * for the lot, instead of one each.
  *
- * <p>Leader and follower, as in {@link CommitBatcher}: a caller queues its completion and tries to lead (one
- * of {@code leaders} permits); a leader takes everything queued (up to {@code maxBatchSize}), runs it and
- * publishes each outcome; a follower parks until its outcome is published.
+ * <p>Leader and followers ({@link Coalescer}, up to {@code leaders} at a time): a leader takes everything
+ * queued (up to {@code maxBatchSize}), runs it and publishes each outcome.
  *
  * <p><b>One failing completion does not fail the others.</b> A lost lease or an instance that no longer
  * exists is a result of the statement for that completion alone. If the statement fails (an SQL error),
@@ -39,14 +35,10 @@ final class CompletionBatcher {
     /** Counters for tests: completions, and the statements that stored them. */
     record Stats(long completions, long batches, long fallbacks) {}
 
-    private static final class Completion {
+    private static final class Completion extends Coalescer.Request<Boolean> {
         final WorkItemLease lease;
         final WorkQueue.Receipt receipt;
         final EncodedMessage message;
-        final Thread waiter = Thread.currentThread();
-        boolean sent;
-        RuntimeException error;
-        volatile boolean done;
 
         Completion(WorkItemLease lease, WorkQueue.Receipt receipt, EncodedMessage message) {
             this.lease = lease;
@@ -60,12 +52,10 @@ final class CompletionBatcher {
     private final WorkQueue workItems;
     private final Clock clock;
     private final int maxBatchSize;
-    private final ConcurrentLinkedQueue<Completion> queue = new ConcurrentLinkedQueue<>();
-    private final Semaphore leaders;
+    private final Coalescer<Completion> coalescer;
     private final AtomicLong completions = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
-    private volatile Runnable beforeLeading = () -> { };
 
     CompletionBatcher(Pools pools, Sql sql, WorkQueue workItems, Clock clock, int maxBatchSize, int leaders) {
         this.pools = pools;
@@ -73,7 +63,7 @@ final class CompletionBatcher {
         this.workItems = workItems;
         this.clock = clock;
         this.maxBatchSize = maxBatchSize;
-        this.leaders = new Semaphore(leaders);
+        this.coalescer = new Coalescer<>(leaders, this::runBatch);
     }
 
     /**
@@ -85,48 +75,8 @@ final class CompletionBatcher {
     boolean complete(WorkItemLease lease, WorkQueue.Receipt receipt, EncodedMessage message) {
         Completion completion = new Completion(lease, receipt, message);
         completions.incrementAndGet();
-        queue.add(completion);
-        beforeLeading.run();
-        boolean interrupted = false;
-        try {
-            while (!completion.done) {
-                if (leaders.tryAcquire()) {
-                    try {
-                        interrupted |= Thread.interrupted();
-                        while (!completion.done && runBatch()) {
-                            interrupted |= Thread.interrupted();
-                        }
-                    } finally {
-                        leaders.release();
-                        Completion next = queue.peek();
-                        if (next != null) {
-                            LockSupport.unpark(next.waiter);
-                        }
-                    }
-                    if (!completion.done) {
-                        // another leader took our completion into the statement it is running: wait for it
-                        LockSupport.park(this);
-                        interrupted |= Thread.interrupted();
-                    }
-                } else {
-                    LockSupport.park(this);
-                    interrupted |= Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        RuntimeException e = completion.error;
-        if (e != null && e.getClass() == ProviderException.class) {
-            ProviderException failure = (ProviderException) e;
-            throw new ProviderException(failure.getMessage(), failure.isRetryable(), failure); // this caller's stack
-        }
-        if (e != null) {
-            throw e;
-        }
-        return completion.sent;
+        coalescer.add(completion);
+        return coalescer.await(completion);
     }
 
     Stats stats() {
@@ -135,17 +85,17 @@ final class CompletionBatcher {
 
     /** Test hook: runs on the caller's thread after it queued its work and before it tries to lead. */
     void beforeLeading(Runnable hook) {
-        beforeLeading = hook;
+        coalescer.beforeLeading(hook);
     }
 
     /** Completions waiting for a batch (for tests). */
     int queued() {
-        return queue.size();
+        return coalescer.queued();
     }
 
     private boolean runBatch() {
         List<Completion> batch = new ArrayList<>();
-        for (Completion c; batch.size() < maxBatchSize && (c = queue.poll()) != null; ) {
+        for (Completion c; batch.size() < maxBatchSize && (c = coalescer.poll()) != null; ) {
             batch.add(c);
         }
         if (batch.isEmpty()) {
@@ -211,44 +161,39 @@ final class CompletionBatcher {
         for (int i = 0; i < n; i++) {
             Completion x = batch.get(i);
             if (!completed[i]) {
-                x.error = new LockLostException("work item " + WorkQueue.describe(x.lease) + ": the lease "
+                x.fail(new LockLostException("work item " + WorkQueue.describe(x.lease) + ": the lease "
                         + x.lease.lockToken() + " expired and another worker took the item, or it was completed"
-                        + " already; the completion was not stored");
-            } else if (!found[i]) {
-                log.warn("dropped a {} message from activity {} to instance '{}', which does not exist",
-                        x.message.kind(), WorkQueue.describe(x.lease), x.message.instanceId());
+                        + " already; the completion was not stored"));
+            } else {
+                if (!found[i]) {
+                    log.warn("dropped a {} message from activity {} to instance '{}', which does not exist",
+                            x.message.kind(), WorkQueue.describe(x.lease), x.message.instanceId());
+                }
+                x.succeed(found[i]);
             }
-            x.sent = completed[i] && found[i];
-            publish(x);
+            x.publish();
         }
     }
 
     private void runOneByOne(Connection c, List<Completion> batch) {
         for (Completion x : batch) {
             try {
-                x.sent = workItems.complete(c, x.lease, x.receipt, x.message);
+                x.succeed(workItems.complete(c, x.lease, x.receipt, x.message));
             } catch (SQLException e) {
-                x.error = PgErrors.translate("completeWorkItem", pools.target(), e);
+                x.fail(PgErrors.translate("completeWorkItem", pools.target(), e));
             } catch (RuntimeException e) {
-                x.error = e;
+                x.fail(e);
             }
-            publish(x);
+            x.publish();
         }
     }
 
     private static void fail(List<Completion> batch, ProviderException failure) {
         for (Completion x : batch) {
-            if (!x.done) {
-                x.error = failure;
-                publish(x);
+            if (!x.isDone()) {
+                x.fail(failure);
+                x.publish();
             }
-        }
-    }
-
-    private static void publish(Completion x) {
-        x.done = true;
-        if (x.waiter != Thread.currentThread()) {
-            LockSupport.unpark(x.waiter);
         }
     }
 }

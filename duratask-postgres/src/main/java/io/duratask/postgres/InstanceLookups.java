@@ -11,10 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Instance lookups by id, coalesced: concurrent {@code getInstance} calls share one {@code id = ANY(...)}
@@ -22,9 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * each); without coalescing every poll is a round trip and a statement of its own, and those crowd out the
  * work the clients wait for.
  *
- * <p>Leader and follower, as in {@link CommitBatcher}: a caller queues its lookup and tries to become the
- * leader (one at a time); the leader takes every queued lookup (up to {@code maxBatchSize}), runs one
- * query and publishes each row; a follower parks until its row is published. A lookup is only ever answered
+ * <p>Leader and followers ({@link Coalescer}, one leader at a time): the leader takes every queued lookup
+ * (up to {@code maxBatchSize}), runs one query and publishes each row. A lookup is only ever answered
  * by a query that started after it was queued, so a lookup sees every write that committed before it was
  * called (read your own writes).
  */
@@ -33,12 +29,8 @@ final class InstanceLookups {
     /** Counters for tests: how many lookups, and how many queries answered them. */
     record Stats(long lookups, long queries) {}
 
-    private static final class Lookup {
+    private static final class Lookup extends Coalescer.Request<InstanceRow> {
         final String id;
-        final Thread waiter = Thread.currentThread();
-        InstanceRow row;
-        RuntimeException error;
-        volatile boolean done;
 
         Lookup(String id) {
             this.id = id;
@@ -48,8 +40,7 @@ final class InstanceLookups {
     private final Pools pools;
     private final String statement;
     private final int maxBatchSize;
-    private final ConcurrentLinkedQueue<Lookup> queue = new ConcurrentLinkedQueue<>();
-    private final Semaphore leader = new Semaphore(1);
+    private final Coalescer<Lookup> coalescer = new Coalescer<>(1, this::runBatch);
     private final AtomicLong lookups = new AtomicLong();
     private final AtomicLong queries = new AtomicLong();
 
@@ -63,42 +54,8 @@ final class InstanceLookups {
     Optional<InstanceRow> get(String instanceId) {
         Lookup lookup = new Lookup(instanceId);
         lookups.incrementAndGet();
-        queue.add(lookup);
-        boolean interrupted = false;
-        try {
-            while (!lookup.done) {
-                if (leader.tryAcquire()) {
-                    try {
-                        interrupted |= Thread.interrupted();
-                        while (!lookup.done && runBatch()) {
-                            interrupted |= Thread.interrupted();
-                        }
-                    } finally {
-                        leader.release();
-                        Lookup next = queue.peek();
-                        if (next != null) {
-                            LockSupport.unpark(next.waiter);
-                        }
-                    }
-                } else {
-                    LockSupport.park(this);
-                    interrupted |= Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        RuntimeException e = lookup.error;
-        if (e instanceof ProviderException failure) {
-            // a copy that carries this caller's stack
-            throw new ProviderException(failure.getMessage(), failure.isRetryable(), failure);
-        }
-        if (e != null) {
-            throw e;
-        }
-        return Optional.ofNullable(lookup.row);
+        coalescer.add(lookup);
+        return Optional.ofNullable(coalescer.await(lookup));
     }
 
     Stats stats() {
@@ -108,7 +65,7 @@ final class InstanceLookups {
     /** Answers the oldest queued lookups with one query; false if the queue was empty. */
     private boolean runBatch() {
         List<Lookup> batch = new ArrayList<>();
-        for (Lookup l; batch.size() < maxBatchSize && (l = queue.poll()) != null; ) {
+        for (Lookup l; batch.size() < maxBatchSize && (l = coalescer.poll()) != null; ) {
             batch.add(l);
         }
         if (batch.isEmpty()) {
@@ -136,12 +93,12 @@ final class InstanceLookups {
             failure = new ProviderException("getInstance failed on " + pools.target() + ": " + e, true, e);
         }
         for (Lookup l : batch) {
-            l.row = rows.get(l.id);
-            l.error = failure;
-            l.done = true;
-            if (l.waiter != Thread.currentThread()) {
-                LockSupport.unpark(l.waiter);
+            if (failure != null) {
+                l.fail(failure);
+            } else {
+                l.succeed(rows.get(l.id));
             }
+            l.publish();
         }
         return true;
     }

@@ -7,10 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -19,11 +16,10 @@ import java.util.function.Supplier;
  * orchestration workers all fetch at once; one at a time, each of their statements would walk the same oldest
  * messages and skip the instances the others just locked, and each costs a round trip of its own.
  *
- * <p>Leader and follower, as in {@link CommitBatcher}: a caller queues its fetch and tries to lead (one at a
- * time); the leader takes the queued fetches with its lease time (up to {@code maxBatchSize}), runs the
- * statement (again for those left over while statements find instances or race with commits, up to five
- * times) and
- * publishes each caller's item or empty; a follower parks until its outcome is published.
+ * <p>Leader and followers ({@link Coalescer}, one leader at a time): the leader takes the queued fetches
+ * with its lease time (up to {@code maxBatchSize}), runs the statement (again for those left over while
+ * statements find instances or race with commits, up to five times) and publishes each caller's item or
+ * empty.
  */
 final class OrchestrationFetcher {
     private static final int MAX_ATTEMPTS = 5;
@@ -31,12 +27,8 @@ final class OrchestrationFetcher {
     /** Counters for tests: fetches, and the statements that served them. */
     record Stats(long fetches, long statements) {}
 
-    private static final class Fetch {
+    private static final class Fetch extends Coalescer.Request<OrchestrationQueue.Fetched> {
         final Duration lockTimeout;
-        final Thread waiter = Thread.currentThread();
-        OrchestrationQueue.Fetched item;
-        RuntimeException error;
-        volatile boolean done;
 
         Fetch(Duration lockTimeout) {
             this.lockTimeout = lockTimeout;
@@ -47,8 +39,7 @@ final class OrchestrationFetcher {
     private final OrchestrationQueue queue;
     private final Supplier<String> tokens;
     private final int maxBatchSize;
-    private final ConcurrentLinkedQueue<Fetch> waiting = new ConcurrentLinkedQueue<>();
-    private final Semaphore leader = new Semaphore(1);
+    private final Coalescer<Fetch> coalescer = new Coalescer<>(1, this::runBatch);
     private final AtomicLong fetches = new AtomicLong();
     private final AtomicLong statements = new AtomicLong();
 
@@ -63,42 +54,8 @@ final class OrchestrationFetcher {
     Optional<OrchestrationQueue.Fetched> fetch(Duration lockTimeout) {
         Fetch fetch = new Fetch(lockTimeout);
         fetches.incrementAndGet();
-        waiting.add(fetch);
-        boolean interrupted = false;
-        try {
-            while (!fetch.done) {
-                if (leader.tryAcquire()) {
-                    try {
-                        interrupted |= Thread.interrupted();
-                        while (!fetch.done && runBatch()) {
-                            interrupted |= Thread.interrupted();
-                        }
-                    } finally {
-                        leader.release();
-                        Fetch next = waiting.peek();
-                        if (next != null) {
-                            LockSupport.unpark(next.waiter);
-                        }
-                    }
-                } else {
-                    LockSupport.park(this);
-                    interrupted |= Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        RuntimeException e = fetch.error;
-        if (e != null && e.getClass() == ProviderException.class) {
-            ProviderException failure = (ProviderException) e;
-            throw new ProviderException(failure.getMessage(), failure.isRetryable(), failure); // this caller's stack
-        }
-        if (e != null) {
-            throw e;
-        }
-        return Optional.ofNullable(fetch.item);
+        coalescer.add(fetch);
+        return Optional.ofNullable(coalescer.await(fetch));
     }
 
     Stats stats() {
@@ -106,25 +63,26 @@ final class OrchestrationFetcher {
     }
 
     private boolean runBatch() {
-        Fetch first = waiting.poll();
+        Fetch first = coalescer.poll();
         if (first == null) {
             return false;
         }
         List<Fetch> batch = new ArrayList<>();
         batch.add(first);
         List<Fetch> other = new ArrayList<>();
-        for (Fetch f; batch.size() < maxBatchSize && (f = waiting.poll()) != null; ) {
+        for (Fetch f; batch.size() < maxBatchSize && (f = coalescer.poll()) != null; ) {
             (f.lockTimeout.equals(first.lockTimeout) ? batch : other).add(f);
         }
-        waiting.addAll(other); // another lease time: a batch of its own, next
+        coalescer.requeue(other); // another lease time: a batch of its own, next
+        int served = 0;
+        RuntimeException failure = null;
         try (Connection c = pools.queueConnection()) {
-            int served = 0;
             for (int attempt = 0; attempt < MAX_ATTEMPTS && served < batch.size(); attempt++) {
                 statements.incrementAndGet();
                 OrchestrationQueue.FetchedMany got = queue.fetchMany(c, first.lockTimeout, tokens.get(),
                         batch.size() - served);
                 for (OrchestrationQueue.Fetched item : got.items()) {
-                    batch.get(served++).item = item;
+                    batch.get(served++).succeed(item);
                 }
                 if (got.items().isEmpty() && got.raced() == 0) {
                     break; // nothing more to take now
@@ -133,25 +91,15 @@ final class OrchestrationFetcher {
                 // messages belonged to one instance; look again
             }
         } catch (SQLException e) {
-            ProviderException failure = PgErrors.translate("fetchOrchestrationItem", pools.target(), e);
-            for (Fetch f : batch) {
-                if (f.item == null) {
-                    f.error = failure;
-                }
-            }
+            failure = PgErrors.translate("fetchOrchestrationItem", pools.target(), e);
         } catch (RuntimeException e) {
-            for (Fetch f : batch) {
-                if (f.item == null) {
-                    f.error = new ProviderException("fetchOrchestrationItem failed on " + pools.target() + ": " + e,
-                            true, e);
-                }
-            }
+            failure = new ProviderException("fetchOrchestrationItem failed on " + pools.target() + ": " + e, true, e);
         }
-        for (Fetch f : batch) {
-            f.done = true;
-            if (f.waiter != Thread.currentThread()) {
-                LockSupport.unpark(f.waiter);
+        for (int i = 0; i < batch.size(); i++) {
+            if (i >= served && failure != null) {
+                batch.get(i).fail(failure); // those served have their instance locked: they keep it
             }
+            batch.get(i).publish();
         }
         return true;
     }

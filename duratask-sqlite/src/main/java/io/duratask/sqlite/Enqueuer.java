@@ -57,9 +57,13 @@ final class Enqueuer {
      * and returns its row id.
      */
     long insertLeasedWorkItem(Db db, ActivityWorkItem item, String lockToken, long lockedUntil) throws SQLException {
-        db.update(Sql.INSERT_LEASED_WORK_ITEM, item.instanceId(), item.executionId(), item.scheduledId(), item.name(),
-                item.input(), lockedUntil, lockToken, lockedUntil);
-        return db.queryLong(Sql.LAST_ROW_ID, 0);
+        // one statement where an INSERT and a "SELECT last_insert_rowid()" were two
+        long rowId = db.queryLong(Sql.INSERT_LEASED_WORK_ITEM, -1, item.instanceId(), item.executionId(),
+                item.scheduledId(), item.name(), item.input(), lockedUntil, lockToken, lockedUntil);
+        if (rowId < 0) {
+            throw new SQLException("inserting a leased work item returned no row id");
+        }
+        return rowId;
     }
 
     private static long visibleAt(Db db, EncodedMessage m) {

@@ -143,9 +143,8 @@ final class Sql {
 
     /** Inserts a work item leased at once to the committing worker (eager dispatch), as a fetch would lease it. */
     static final String INSERT_LEASED_WORK_ITEM = "INSERT INTO work_items (instance_id, execution_id, scheduled_id,"
-            + " name, input, visible_at, lock_token, locked_until, dequeue_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)";
-
-    static final String LAST_ROW_ID = "SELECT last_insert_rowid()";
+            + " name, input, visible_at, lock_token, locked_until, dequeue_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
+            + " RETURNING id";
 
     /**
      * Deletes a work item its lease holder completes. A lease that expired but that nobody took since still
