@@ -1,15 +1,14 @@
 package io.duratask.fs;
 
 import io.duratask.spi.ProviderException;
+import io.duratask.spi.batch.Coalescer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -87,8 +86,8 @@ final class GroupCommitter {
     private final Journal journal;
     private final Applier applier;
     private final Checkpointer checkpointer;
-    private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock leadership = new ReentrantLock();
+    /** One leader at a time runs batches: the queue, the leadership and the waiting. */
+    private final Coalescer<Pending<?>> coalescer = new Coalescer<>(1, this::runBatch);
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by closeLock
     private volatile ProviderException stopped;
@@ -127,34 +126,11 @@ final class GroupCommitter {
             if (closed) {
                 throw new ProviderException("the file-system provider for " + root + " is closed", false);
             }
-            queue.add(pending);
+            coalescer.add(pending);
         } finally {
             closeLock.readLock().unlock();
         }
-        boolean interrupted = false;
-        try {
-            while (!pending.isDone()) {
-                if (leadership.tryLock()) {
-                    try {
-                        interrupted |= Thread.interrupted();
-                        while (!pending.isDone() && runBatch()) {
-                            interrupted |= Thread.interrupted();
-                        }
-                    } finally {
-                        leadership.unlock();
-                        wakeNextLeader();
-                    }
-                } else {
-                    LockSupport.park(this);
-                    interrupted |= Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return pending.outcome();
+        return coalescer.await(pending);
     }
 
     /** Throws if the provider is closed or stopped. */
@@ -213,33 +189,34 @@ final class GroupCommitter {
         } finally {
             closeLock.writeLock().unlock();
         }
-        leadership.lock();
-        boolean interrupted = Thread.interrupted();
+        boolean interrupted = Thread.interrupted(); // the batches below must not run on an interrupted thread
         try {
-            while (runBatch()) {
-                // until the queue is empty; nothing is added any more
-            }
-            checkpointer.awaitIdle();
-            boolean clean = stopped == null;
-            if (clean) {
-                try {
-                    flush(List.of());
-                    checkpointer.sync(applier.takeDirty());
-                    journal.close(true);
-                    Journal.delete(root.resolve(Layout.JOURNAL_DIR), Journal.segments(root.resolve(Layout.JOURNAL_DIR)));
-                } catch (IOException e) {
-                    log.warn("final checkpoint of {} failed; the journal stays and is redone at the next open: {}", root,
-                            e.toString());
-                    clean = false;
+            return coalescer.whileLeading(() -> {
+                while (runBatch()) {
+                    // until the queue is empty; nothing is added any more
                 }
-            }
-            if (!clean) {
-                closeJournalQuietly();
-            }
-            stopClosed();
-            return clean;
+                checkpointer.awaitIdle();
+                boolean clean = stopped == null;
+                if (clean) {
+                    try {
+                        flush(List.of());
+                        checkpointer.sync(applier.takeDirty());
+                        journal.close(true);
+                        Journal.delete(root.resolve(Layout.JOURNAL_DIR),
+                                Journal.segments(root.resolve(Layout.JOURNAL_DIR)));
+                    } catch (IOException e) {
+                        log.warn("final checkpoint of {} failed; the journal stays and is redone at the next open: {}",
+                                root, e.toString());
+                        clean = false;
+                    }
+                }
+                if (!clean) {
+                    closeJournalQuietly();
+                }
+                stopClosed();
+                return clean;
+            });
         } finally {
-            leadership.unlock();
             checkpointer.shutdown();
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -260,15 +237,16 @@ final class GroupCommitter {
         } finally {
             closeLock.writeLock().unlock();
         }
-        leadership.lock();
         try {
-            while (runBatch()) {
-                // fails whatever is queued
-            }
-            checkpointer.awaitIdle();
-            closeJournalQuietly();
+            coalescer.whileLeading(() -> {
+                while (runBatch()) {
+                    // fails whatever is queued
+                }
+                checkpointer.awaitIdle();
+                closeJournalQuietly();
+                return null;
+            });
         } finally {
-            leadership.unlock();
             checkpointer.shutdown();
         }
     }
@@ -286,7 +264,7 @@ final class GroupCommitter {
     /** Runs the oldest queued writes as one batch; false if the queue was empty. Leader only. */
     private boolean runBatch() {
         List<Pending<?>> batch = new ArrayList<>(Math.min(options.maxBatchSize(), 16));
-        for (Pending<?> p; batch.size() < options.maxBatchSize() && (p = queue.poll()) != null; ) {
+        for (Pending<?> p; batch.size() < options.maxBatchSize() && (p = coalescer.poll()) != null; ) {
             batch.add(p);
         }
         if (batch.isEmpty()) {
@@ -461,13 +439,6 @@ final class GroupCommitter {
             if (!p.failed()) {
                 p.fail(failure);
             }
-        }
-    }
-
-    private void wakeNextLeader() {
-        Pending<?> next = queue.peek();
-        if (next != null) {
-            LockSupport.unpark(next.waiter);
         }
     }
 }

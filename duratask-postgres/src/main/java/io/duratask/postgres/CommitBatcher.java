@@ -1,6 +1,7 @@
 package io.duratask.postgres;
 
 import io.duratask.spi.ProviderException;
+import io.duratask.spi.batch.Coalescer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

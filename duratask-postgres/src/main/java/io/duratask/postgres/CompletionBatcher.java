@@ -4,6 +4,7 @@ import io.duratask.spi.LockLostException;
 import io.duratask.spi.ProviderException;
 import io.duratask.spi.WorkItemLease;
 import io.duratask.spi.sql.SqlCodec.EncodedMessage;
+import io.duratask.spi.batch.Coalescer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

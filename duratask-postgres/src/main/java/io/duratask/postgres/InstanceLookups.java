@@ -2,6 +2,7 @@ package io.duratask.postgres;
 
 import io.duratask.spi.ProviderException;
 import io.duratask.spi.sql.InstanceRow;
+import io.duratask.spi.batch.Coalescer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

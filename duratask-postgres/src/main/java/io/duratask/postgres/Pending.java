@@ -1,5 +1,6 @@
 package io.duratask.postgres;
 
+import io.duratask.spi.batch.Coalescer;
 import java.sql.Connection;
 import java.sql.SQLException;
 

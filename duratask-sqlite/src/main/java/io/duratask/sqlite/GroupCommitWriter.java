@@ -1,13 +1,11 @@
 package io.duratask.sqlite;
 
 import io.duratask.spi.ProviderException;
+import io.duratask.spi.batch.Coalescer;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -27,7 +25,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>No operation is stranded in the queue with nobody leading: a caller enqueues <em>before</em> it tries
  * to lead, and a leader looks at the queue <em>after</em> it releases leadership. If the caller's attempt
  * fails, the leader holding the lock at that moment releases it later, so it sees the operation and wakes
- * its caller (or a newer leader drained it already, and publishes it).
+ * its caller (or a newer leader drained it already, and publishes it). The queue, the leadership and the
+ * waiting are the providers' shared {@link Coalescer} with one leader; this class runs the batches.
  *
  * <p>Each operation runs inside its own {@code SAVEPOINT}, so an operation that throws (a lost lock, an
  * existing instance id, a SQL error) is rolled back alone and its exception reaches only its own caller.
@@ -56,7 +55,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p><b>Checkpoints.</b> Automatic checkpoints are off on this connection (they would run inside a commit
  * and delay its callers); after a batch the leader asks a {@link Checkpointer} for a passive checkpoint,
- * at most once per {@code checkpointInterval}, which runs it on a thread and connection of its own. To
+ * once per {@code checkpointInterval} or when the log grew, which runs it on a thread and connection of its own. To
  * finish it, the checkpointer may {@link #whileWritersWait hold the writers off} for one short pass: it takes
  * leadership like a caller, runs no batch, and on release wakes the next caller as any leader does.
  */
@@ -78,9 +77,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final int maxBatchSize;
     private final BatchRunner runner;
     private final Checkpointer checkpointer;
-    private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
-    /** Held by the caller that runs batches: the leader. Not {@code synchronized}: callers are virtual threads. */
-    private final ReentrantLock leadership = new ReentrantLock();
+    /** One leader at a time runs batches. Not {@code synchronized}: callers are virtual threads. */
+    private final Coalescer<Pending<?>> coalescer = new Coalescer<>(1, this::runBatch);
     /** Read-held while submitting, write-held to close: nothing is queued after close drained the queue. */
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by closeLock
@@ -106,32 +104,15 @@ final class GroupCommitWriter implements AutoCloseable {
             if (closed) {
                 throw closedException();
             }
-            queue.add(pending);
+            coalescer.add(pending);
         } finally {
             closeLock.readLock().unlock();
         }
-        boolean interrupted = false;
         try {
-            while (!pending.isDone()) {
-                if (leadership.tryLock()) {
-                    try {
-                        interrupted |= lead(pending);
-                    } finally {
-                        leadership.unlock();
-                        wakeNextLeader();
-                    }
-                } else {
-                    LockSupport.park(this);
-                    interrupted |= Thread.interrupted(); // park returns at once while the flag is set
-                }
-            }
+            return coalescer.await(pending);
         } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            lastBatch.get()[0] = pending.batchSeq;
         }
-        lastBatch.get()[0] = pending.batchSeq;
-        return pending.outcome();
     }
 
     Stats stats() {
@@ -160,13 +141,7 @@ final class GroupCommitWriter implements AutoCloseable {
      * that submit in the meantime queue up and the oldest of them is woken to lead afterwards.
      */
     private <T> T whileWritersWait(Checkpointer.SqlTask<T> task) throws SQLException {
-        leadership.lock();
-        try {
-            return task.run();
-        } finally {
-            leadership.unlock();
-            wakeNextLeader();
-        }
+        return coalescer.whileLeading(task::run);
     }
 
     ProviderException closedException() {
@@ -186,39 +161,26 @@ final class GroupCommitWriter implements AutoCloseable {
             closeLock.writeLock().unlock();
         }
         checkpointer.close();
-        leadership.lock();
-        boolean interrupted = Thread.interrupted();
+        boolean interrupted = Thread.interrupted(); // the batches below must not run on an interrupted thread
         try {
-            while (runBatch()) {
-                // until the queue is empty; nothing is added any more
-            }
-            runner.close();
+            coalescer.whileLeading(() -> {
+                while (runBatch()) {
+                    // until the queue is empty; nothing is added any more
+                }
+                runner.close();
+                return null;
+            });
         } finally {
-            leadership.unlock();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    /**
-     * Runs batches, holding leadership, until {@code own} is done (it is among the oldest queued, so it is
-     * in the first batch unless more than {@code maxBatchSize} were queued before it). The interrupt flag
-     * is cleared meanwhile, so that the batch does not run on an interrupted thread; returns whether it was
-     * set.
-     */
-    private boolean lead(Pending<?> own) {
-        boolean interrupted = Thread.interrupted();
-        while (!own.isDone() && runBatch()) {
-            interrupted |= Thread.interrupted();
-        }
-        return interrupted;
-    }
-
     /** Runs the oldest queued operations as one batch; false if the queue was empty. Leader only. */
     private boolean runBatch() {
         List<Pending<?>> batch = new ArrayList<>(Math.min(maxBatchSize, 16));
-        for (Pending<?> p; batch.size() < maxBatchSize && (p = queue.poll()) != null; ) {
+        for (Pending<?> p; batch.size() < maxBatchSize && (p = coalescer.poll()) != null; ) {
             batch.add(p);
         }
         if (batch.isEmpty()) {
@@ -228,14 +190,4 @@ final class GroupCommitWriter implements AutoCloseable {
         return true;
     }
 
-    /**
-     * After releasing leadership: if operations are queued, wakes the caller of the oldest one, which takes
-     * leadership (or, if another caller took it first, waits for that leader, who calls this in turn).
-     */
-    private void wakeNextLeader() {
-        Pending<?> next = queue.peek();
-        if (next != null) {
-            LockSupport.unpark(next.waiter);
-        }
-    }
 }

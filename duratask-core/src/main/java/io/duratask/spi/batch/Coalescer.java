@@ -1,4 +1,4 @@
-package io.duratask.postgres;
+package io.duratask.spi.batch;
 
 import io.duratask.spi.ProviderException;
 import java.util.Collection;
@@ -7,9 +7,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Leader and followers, for calls that one statement or transaction serves better together than one each:
- * group commit ({@link CommitBatcher}), activity completions ({@link CompletionBatcher}), orchestration
- * fetches ({@link OrchestrationFetcher}) and instance lookups ({@link InstanceLookups}).
+ * Leader and followers, for calls that one statement, transaction or sync serves better together than one
+ * each: the group commits of the SQLite, file-system and PostgreSQL providers, and PostgreSQL's batched
+ * completions, coalesced fetches and instance lookups.
  *
  * <p>A caller queues its {@link Request} and tries to become a leader (one of {@code leaders} permits). A
  * leader runs its owner's batches ({@link Leader#runBatch}, which takes the oldest requests with
@@ -19,45 +19,50 @@ import java.util.concurrent.locks.LockSupport;
  * a leader whose request another leader took into the batch it is running, parks until the request is
  * published (trying to lead again at once would spin while that batch runs).
  */
-final class Coalescer<Q extends Coalescer.Request<?>> {
+public final class Coalescer<Q extends Coalescer.Request<?>> {
 
     /**
      * One caller's request and its outcome. The leader records the outcome ({@link #succeed} or
      * {@link #fail}) and then {@link #publish publishes} it: the volatile {@code done} flag makes the plain
      * fields visible to the caller, which is unparked.
      */
-    abstract static class Request<T> {
-        final Thread waiter = Thread.currentThread();
+    public abstract static class Request<T> {
+        private final Thread waiter = Thread.currentThread();
         private T result;
         private RuntimeException error;
         private volatile boolean done;
 
-        final void succeed(T value) {
+        public final void succeed(T value) {
             result = value;
             error = null;
         }
 
-        final void fail(RuntimeException e) {
+        public final void fail(RuntimeException e) {
             result = null;
             error = e;
         }
 
-        final void publish() {
+        public final void publish() {
             done = true;
             if (waiter != Thread.currentThread()) {
                 LockSupport.unpark(waiter);
             }
         }
 
-        final boolean isDone() {
+        public final boolean isDone() {
             return done;
+        }
+
+        /** Whether a failure was recorded. */
+        public final boolean failed() {
+            return error != null;
         }
 
         /**
          * The outcome on the caller's thread: the result, or the request's own refusal, or a copy of a storage
          * failure shared by the batch that carries the caller's stack.
          */
-        final T outcome() {
+        public final T outcome() {
             RuntimeException e = error;
             if (e == null) {
                 return result;
@@ -72,7 +77,7 @@ final class Coalescer<Q extends Coalescer.Request<?>> {
 
     /** The owner's batch: takes queued requests, runs them, publishes each; false if the queue was empty. */
     @FunctionalInterface
-    interface Leader {
+    public interface Leader {
         boolean runBatch();
     }
 
@@ -81,13 +86,16 @@ final class Coalescer<Q extends Coalescer.Request<?>> {
     private final Leader leader;
     private volatile Runnable beforeLeading = () -> { };
 
-    Coalescer(int leaders, Leader leader) {
+    public Coalescer(int leaders, Leader leader) {
+        if (leaders < 1) {
+            throw new IllegalArgumentException("leaders must be at least 1, was " + leaders);
+        }
         this.leaders = new Semaphore(leaders);
         this.leader = leader;
     }
 
     /** Queues {@code request}, to be taken by a batch; {@link #await} then waits for it. */
-    void add(Q request) {
+    public void add(Q request) {
         queue.add(request);
     }
 
@@ -96,7 +104,7 @@ final class Coalescer<Q extends Coalescer.Request<?>> {
      * batches while it may; returns its outcome (see {@link Request#outcome}). Interrupts do not cut the
      * wait short (the request may be in a batch that is running); the interrupt status is kept.
      */
-    <T> T await(Request<T> request) {
+    public <T> T await(Request<T> request) {
         beforeLeading.run();
         boolean interrupted = false;
         try {
@@ -109,10 +117,7 @@ final class Coalescer<Q extends Coalescer.Request<?>> {
                         }
                     } finally {
                         leaders.release();
-                        Q next = queue.peek();
-                        if (next != null) {
-                            LockSupport.unpark(next.waiter);
-                        }
+                        wakeNextLeader();
                     }
                     if (!request.isDone()) {
                         LockSupport.park(this);
@@ -132,34 +137,61 @@ final class Coalescer<Q extends Coalescer.Request<?>> {
     }
 
     /** The oldest queued request, taken off the queue; null if there is none. For {@link Leader#runBatch}. */
-    Q poll() {
+    public Q poll() {
         return queue.poll();
     }
 
     /** Puts requests a batch did not take back at the end of the queue. For {@link Leader#runBatch}. */
-    void requeue(Collection<Q> requests) {
+    public void requeue(Collection<Q> requests) {
         queue.addAll(requests);
     }
 
     /** Runs batches until the queue is empty, as a leader (waiting for a permit). For closing. */
-    void drain() {
-        leaders.acquireUninterruptibly();
-        try {
+    public void drain() {
+        whileLeading(() -> {
             while (leader.runBatch()) {
                 // until the queue is empty
             }
+            return null;
+        });
+    }
+
+    /** Work done holding a leader permit. */
+    @FunctionalInterface
+    public interface LeaderTask<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /**
+     * Runs {@code task} holding a leader permit (waiting for one, uninterruptibly), so that with one permit no
+     * batch is in progress or starts meanwhile; requests queued in the meantime wait, and the caller of the
+     * oldest is woken to lead afterwards.
+     */
+    public <T, E extends Exception> T whileLeading(LeaderTask<T, E> task) throws E {
+        leaders.acquireUninterruptibly();
+        try {
+            return task.run();
         } finally {
             leaders.release();
+            wakeNextLeader();
+        }
+    }
+
+    /** After releasing a permit: wakes the caller of the oldest queued request, to lead next. */
+    private void wakeNextLeader() {
+        Q next = queue.peek();
+        if (next != null) {
+            LockSupport.unpark(((Request<?>) next).waiter);
         }
     }
 
     /** Requests waiting for a batch (for tests). */
-    int queued() {
+    public int queued() {
         return queue.size();
     }
 
     /** Test hook: runs on the caller's thread after it queued its request and before it tries to lead. */
-    void beforeLeading(Runnable hook) {
+    public void beforeLeading(Runnable hook) {
         beforeLeading = hook;
     }
 }
