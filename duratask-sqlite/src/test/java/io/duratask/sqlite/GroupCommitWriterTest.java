@@ -140,7 +140,8 @@ class GroupCommitWriterTest {
         try (SqliteProvider provider = SqliteProvider.open(file)) {
             assertThat(java.nio.file.Files.size(log)).isEqualTo(Connections.LOG_ALLOCATION);
             provider.createInstance(start("a1", "Greet"));
-            assertThat(java.nio.file.Files.size(log)).as("the commit overwrote zeros").isEqualTo(Connections.LOG_ALLOCATION);
+            assertThat(java.nio.file.Files.size(log)).as("the commit overwrote zeros")
+                    .isEqualTo(Connections.LOG_ALLOCATION);
             // a copy taken now is what a crash leaves: a log of frames, then zeros, not yet copied into the file
             java.nio.file.Files.copy(file, dir.resolve("crashed.db"));
             java.nio.file.Files.copy(log, Connections.logFile(dir.resolve("crashed.db")));
