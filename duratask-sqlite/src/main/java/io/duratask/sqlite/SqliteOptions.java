@@ -25,7 +25,9 @@ import java.util.Objects;
  *   <li>{@code readConnections} — connections for reads that take no lock (history, instance info,
  *       lists, queue depths). Default 4.</li>
  *   <li>{@code checkpointInterval} — the provider copies the write-ahead log into the database file
- *       (a passive checkpoint, synced) after a batch at most this often. Default 1 s.</li>
+ *       (a passive checkpoint, synced) after a batch at most this often; at {@code FULL} also sooner (at
+ *       most every 10 ms) when a batch grew the log file beyond the 4 MiB written out at open, so that
+ *       commits overwrite the log instead of growing it. Default 1 s.</li>
  *   <li>{@code syncActivityCompletions} — whether an activity completion waits for its own fsync.
  *       Default false: see {@link #syncActivityCompletions()} for why that is safe.</li>
  *   <li>{@code verifyOnOpen} — run {@code PRAGMA quick_check} when opening, so that a corrupt file fails
