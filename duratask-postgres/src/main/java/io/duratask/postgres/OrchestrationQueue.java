@@ -348,33 +348,26 @@ final class OrchestrationQueue {
                 Jdbc.texts(c, cJson), longs(c, turns.leasedUntil), now, now, now, now));
         params.addAll(turns.body(c, now));
         params.add(now);
-        List<Object> outcomes = new ArrayList<>(n);
-        try (PreparedStatement ps = c.prepareStatement(sql.completeAndCommitMany)) {
-            Jdbc.bind(ps, params.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; i < n; i++) {
-                    nextRow(rs, i);
-                    StepRequest r = requests.get(i);
-                    if (!rs.getBoolean(2)) {
-                        outcomes.add(new LockLostException("work item " + WorkQueue.describe(r.lease()) + ": the lease "
-                                + r.lease().lockToken() + " expired and another worker took the item, or it was"
-                                + " completed already; neither the completion nor its turn was stored"));
-                    } else if (rs.getBoolean(3)) {
-                        List<ActivityWorkItem> work = r.commit().workItems();
-                        List<WorkItemLease> leases = leases(work, rs.getArray(5), rs.getArray(6), r.leaseTokens());
-                        outcomes.add(new Stepped(Optional.of(new Committed(0, work.size() - leases.size(), leases,
-                                rs.getBoolean(7))), false));
-                    } else if (rs.getBoolean(4)) {
-                        outcomes.add(new Stepped(Optional.empty(), true));
-                    } else {
-                        log.warn("dropped a {} message from activity {} to instance '{}', which does not exist",
-                                r.completion().kind(), WorkQueue.describe(r.lease()), r.instanceId());
-                        outcomes.add(new Stepped(Optional.empty(), false));
-                    }
-                }
+        return outcomes(c, sql.completeAndCommitMany, params, n, (rs, i) -> {
+            StepRequest r = requests.get(i);
+            if (!rs.getBoolean(2)) {
+                return new LockLostException("work item " + WorkQueue.describe(r.lease()) + ": the lease "
+                        + r.lease().lockToken() + " expired and another worker took the item, or it was"
+                        + " completed already; neither the completion nor its turn was stored");
             }
-        }
-        return outcomes;
+            if (rs.getBoolean(3)) {
+                List<ActivityWorkItem> work = r.commit().workItems();
+                List<WorkItemLease> leases = leases(work, rs.getArray(5), rs.getArray(6), r.leaseTokens());
+                return new Stepped(Optional.of(new Committed(0, work.size() - leases.size(), leases,
+                        rs.getBoolean(7))), false);
+            }
+            if (rs.getBoolean(4)) {
+                return new Stepped(Optional.empty(), true);
+            }
+            log.warn("dropped a {} message from activity {} to instance '{}', which does not exist",
+                    r.completion().kind(), WorkQueue.describe(r.lease()), r.instanceId());
+            return new Stepped(Optional.empty(), false);
+        });
     }
 
     /**
@@ -406,22 +399,35 @@ final class OrchestrationQueue {
                 longs(c, takenId.toArray(Long[]::new))));
         params.addAll(turns.body(c, now));
         params.add(now);
+        return outcomes(c, sql.commitTurnMany, params, n, (rs, i) -> {
+            TurnRequest r = requests.get(i);
+            if (!rs.getBoolean(2)) {
+                return new LockLostException("instance '" + r.item().instanceId() + "': the lock "
+                        + r.item().lockToken() + " expired or was taken by another worker; the turn was not"
+                        + " committed");
+            }
+            List<ActivityWorkItem> work = r.commit().workItems();
+            List<WorkItemLease> leases = leases(work, rs.getArray(3), rs.getArray(4), r.leaseTokens());
+            return new Committed(0, work.size() - leases.size(), leases, rs.getBoolean(5));
+        });
+    }
+
+    /** One request's outcome from its row ({@code i}: the request's index, the row's first column minus one). */
+    @FunctionalInterface
+    private interface RowOutcome {
+        Object read(ResultSet rs, int i) throws SQLException;
+    }
+
+    /** Runs a combined statement and reads one outcome per request, from its row, in order. */
+    private static List<Object> outcomes(Connection c, String statement, List<Object> params, int n, RowOutcome row)
+            throws SQLException {
         List<Object> outcomes = new ArrayList<>(n);
-        try (PreparedStatement ps = c.prepareStatement(sql.commitTurnMany)) {
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
             Jdbc.bind(ps, params.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 for (int i = 0; i < n; i++) {
                     nextRow(rs, i);
-                    TurnRequest r = requests.get(i);
-                    if (!rs.getBoolean(2)) {
-                        outcomes.add(new LockLostException("instance '" + r.item().instanceId() + "': the lock "
-                                + r.item().lockToken() + " expired or was taken by another worker; the turn was not"
-                                + " committed"));
-                    } else {
-                        List<ActivityWorkItem> work = r.commit().workItems();
-                        List<WorkItemLease> leases = leases(work, rs.getArray(3), rs.getArray(4), r.leaseTokens());
-                        outcomes.add(new Committed(0, work.size() - leases.size(), leases, rs.getBoolean(5)));
-                    }
+                    outcomes.add(row.read(rs, i));
                 }
             }
         }

@@ -107,11 +107,7 @@ final class Connections {
         }
     }
 
-    /** The write-ahead log next to the database file. */
-    Path logFile() {
-        return logFile(file);
-    }
-
+    /** The write-ahead log next to {@code databaseFile}. */
     static Path logFile(Path databaseFile) {
         return Path.of(databaseFile + "-wal");
     }
@@ -133,7 +129,7 @@ final class Connections {
     private void allocateLog(Db db) throws SQLException {
         db.exec("BEGIN IMMEDIATE"); // opens the log (creating it if needed) and holds the write lock
         try {
-            Path log = logFile();
+            Path log = logFile(file);
             try (FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 long size = channel.size();
                 if (size >= LOG_ALLOCATION) {

@@ -1,22 +1,16 @@
 package io.duratask.sqlite;
 
-import static io.duratask.testkit.conformance.SpiFixtures.T0;
-import static io.duratask.testkit.conformance.SpiFixtures.event;
 import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
-import io.duratask.spi.InstanceUpdate;
 import io.duratask.spi.OrchestrationItem;
-import io.duratask.spi.OrchestratorMessage;
 import io.duratask.spi.QueueDepths;
-import io.duratask.spi.TurnCommit;
+import io.duratask.testkit.conformance.SpiFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -92,7 +86,7 @@ class CrossProcessTest {
                     continue;
                 }
                 OrchestrationItem item = fetched.get();
-                provider.commitOrchestrationItem(item, nextRound(item));
+                provider.commitOrchestrationItem(item, SpiFixtures.nextLoopRound(item, ROUNDS));
                 turns++;
             }
             throw new AssertionError("gave up after a minute with " + turns + " turns");
@@ -101,24 +95,6 @@ class CrossProcessTest {
         private static boolean allCompleted(SqliteProvider provider) {
             return provider.listInstances(io.duratask.spi.InstanceQuery.all()
                     .withStatuses(java.util.Set.of(RuntimeStatus.COMPLETED))).instances().size() == INSTANCES;
-        }
-
-        private static TurnCommit nextRound(OrchestrationItem item) {
-            long eventId = item.historySize() + 1;
-            List<HistoryEvent> events = new ArrayList<>();
-            for (OrchestratorMessage m : item.messages()) {
-                events.add(m.event().at(eventId, T0));
-            }
-            List<OrchestratorMessage> messages = List.of();
-            RuntimeStatus status = RuntimeStatus.RUNNING;
-            if (eventId < ROUNDS) {
-                messages = List.of(event(item.instanceId(), "next", String.valueOf(eventId)));
-            } else {
-                events.add(new HistoryEvent.OrchestrationCompleted(eventId + 1, T0, "\"done\""));
-                status = RuntimeStatus.COMPLETED;
-            }
-            InstanceUpdate update = new InstanceUpdate("Loop", "1.0", 1, status, null, null, null, null);
-            return new TurnCommit(1, events, List.of(), messages, update);
         }
     }
 }

@@ -1,15 +1,11 @@
 package io.duratask.testkit.conformance;
 
-import static io.duratask.testkit.conformance.SpiFixtures.T0;
-import static io.duratask.testkit.conformance.SpiFixtures.event;
 import static io.duratask.testkit.conformance.SpiFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duratask.RuntimeStatus;
 import io.duratask.history.HistoryEvent;
-import io.duratask.spi.InstanceUpdate;
 import io.duratask.spi.OrchestrationItem;
-import io.duratask.spi.OrchestratorMessage;
 import io.duratask.spi.Provider;
 import io.duratask.spi.QueueDepths;
 import io.duratask.spi.TurnCommit;
@@ -131,7 +127,8 @@ public abstract class ConcurrencyTests {
                         if (!held.add(item.instanceId())) {
                             violations.add(item.instanceId());
                         }
-                        TurnCommit commit = nextRound(item, rounds);
+                        assertThat(item.messages()).hasSize(1);
+                        TurnCommit commit = SpiFixtures.nextLoopRound(item, rounds);
                         held.remove(item.instanceId()); // before the commit releases the lock
                         provider.commitOrchestrationItem(item, commit);
                         turns.incrementAndGet();
@@ -156,24 +153,6 @@ public abstract class ConcurrencyTests {
             }
             assertThat(b.queueDepths()).isEqualTo(new QueueDepths(0, 0, 0));
         }
-    }
-
-    /** Appends the fetched message; sends itself another one until {@code rounds} turns ran, then completes. */
-    private static TurnCommit nextRound(OrchestrationItem item, int rounds) {
-        assertThat(item.messages()).hasSize(1);
-        long eventId = item.historySize() + 1;
-        List<HistoryEvent> events = new ArrayList<>();
-        events.add(item.messages().getFirst().event().at(eventId, T0));
-        List<OrchestratorMessage> messages = List.of();
-        RuntimeStatus status = RuntimeStatus.RUNNING;
-        if (eventId < rounds) {
-            messages = List.of(event(item.instanceId(), "next", String.valueOf(eventId)));
-        } else {
-            events.add(new HistoryEvent.OrchestrationCompleted(eventId + 1, T0, "\"done\""));
-            status = RuntimeStatus.COMPLETED;
-        }
-        InstanceUpdate update = new InstanceUpdate("Loop", "1.0", 1, status, null, null, null, null);
-        return new TurnCommit(1, events, List.of(), messages, update);
     }
 
     @Test

@@ -64,4 +64,24 @@ public final class SpiFixtures {
     public static TurnCommit appendOnly(OrchestrationItem item) {
         return appendAndSchedule(item, null);
     }
+
+    /**
+     * A turn of the "Loop" test orchestration: appends the fetched message as the next event; sends the
+     * instance another "next" event until {@code rounds} events are in its history, then completes it.
+     */
+    public static TurnCommit nextLoopRound(OrchestrationItem item, int rounds) {
+        long eventId = item.historySize() + 1;
+        List<HistoryEvent> events = new ArrayList<>();
+        events.add(item.messages().getFirst().event().at(eventId, T0));
+        List<OrchestratorMessage> messages = List.of();
+        RuntimeStatus status = RuntimeStatus.RUNNING;
+        if (eventId < rounds) {
+            messages = List.of(event(item.instanceId(), "next", String.valueOf(eventId)));
+        } else {
+            events.add(new HistoryEvent.OrchestrationCompleted(eventId + 1, T0, "\"done\""));
+            status = RuntimeStatus.COMPLETED;
+        }
+        InstanceUpdate update = new InstanceUpdate("Loop", "1.0", 1, status, null, null, null, null);
+        return new TurnCommit(1, events, List.of(), messages, update);
+    }
 }
